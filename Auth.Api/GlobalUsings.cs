@@ -1,0 +1,3 @@
+global using QuestAspire.Auth.Api.Extensions;
+global using QuestAspire.Auth.Api.Infrastructure;
+global using QuestAspire.ServiceDefaults;

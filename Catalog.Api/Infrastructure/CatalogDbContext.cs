@@ -1,0 +1,7 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace QuestAspire.Catalog.Api.Infrastructure;
+
+public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options) : DbContext(options)
+{
+}

@@ -1,0 +1,50 @@
+using QuestAspire;
+using QuestAspire.AppHost.Infrastructure;
+
+var builder = DistributedApplication.CreateBuilder(args);
+var infrastructure = builder.GetInfrastructureMode();
+
+// Secrets: the key Auth signs its tokens with (the other services validate them), and the
+// password of the seeded admin account.
+var jwtSigningKey = builder.AddParameter(ResourceNames.JwtSigningKey,
+    new GenerateParameterDefault { MinLength = 64, Special = false }, secret: true, persist: true);
+var adminPassword = builder.AddParameter(ResourceNames.AdminPassword, secret: true);
+
+// One Postgres server, one database per service.
+var postgres = builder.AddQuestPostgres(ResourceNames.Postgres, infrastructure);
+var authDb = postgres.AddQuestDatabase(ResourceNames.AuthDb);
+var catalogDb = postgres.AddQuestDatabase(ResourceNames.CatalogDb);
+var processingDb = postgres.AddQuestDatabase(ResourceNames.ProcessingDb);
+
+var rabbitmq = builder.AddQuestRabbitMQ(ResourceNames.RabbitMQ, infrastructure);
+var redis = builder.AddQuestRedis(ResourceNames.Redis, infrastructure);
+
+var catalogApi = builder.AddProject<Projects.Catalog_Api>(ResourceNames.CatalogApi)
+    .WithReference(catalogDb).WaitFor(catalogDb)
+    .WithReference(redis).WaitFor(redis)
+    .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
+    .WithHttpHealthCheck("/health");
+
+var authApi = builder.AddProject<Projects.Auth_Api>(ResourceNames.AuthApi)
+    .WithReference(authDb).WaitFor(authDb)
+    .WithReference(rabbitmq).WaitFor(rabbitmq)
+    .WithReference(catalogApi)
+    .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
+    .WithEnvironment("Auth__AdminPassword", adminPassword)
+    .WithHttpHealthCheck("/health");
+
+var processingWorker = builder.AddProject<Projects.Processing_Worker>(ResourceNames.ProcessingWorker)
+    .WithReference(processingDb).WaitFor(processingDb)
+    .WithReference(rabbitmq).WaitFor(rabbitmq)
+    .WithReference(catalogApi).WaitFor(catalogApi)
+    .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
+    .WithHttpHealthCheck("/health");
+
+builder.AddProject<Projects.Web>(ResourceNames.Web)
+    .WithReference(authApi).WaitFor(authApi)
+    .WithReference(catalogApi).WaitFor(catalogApi)
+    .WithReference(processingWorker).WaitFor(processingWorker)
+    .WithExternalHttpEndpoints()
+    .WithHttpHealthCheck("/health");
+
+builder.Build().Run();

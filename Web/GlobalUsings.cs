@@ -1,0 +1,2 @@
+global using QuestAspire.ServiceDefaults;
+global using QuestAspire.Web.Extensions;
