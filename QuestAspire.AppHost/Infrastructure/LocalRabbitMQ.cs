@@ -32,12 +32,13 @@ public sealed class LocalRabbitMQServerResource(string name, string command, str
 /// The Erlang port mapper the node registers with. It runs in the foreground as its own resource
 /// so that DCP stops it with the node; started by the node itself it would outlive the AppHost.
 /// </summary>
-public sealed class LocalEpmdResource(string name, string command, LocalRabbitMQServerResource parent)
-    : ExecutableResource(name, command, parent.StateDirectory), IResourceWithParent<LocalRabbitMQServerResource>
+/// <remarks>
+/// It is not a child resource: the node waits for it, and a wait on a child waits for its parent too.
+/// </remarks>
+public sealed class LocalEpmdResource(string name, string command, string workingDirectory)
+    : ExecutableResource(name, command, workingDirectory)
 {
     internal const string PrimaryEndpointName = "tcp";
-
-    public LocalRabbitMQServerResource Parent { get; } = parent;
 
     public EndpointReference PrimaryEndpoint => field ??= new(this, PrimaryEndpointName);
 }
@@ -60,7 +61,7 @@ public static class LocalRabbitMQExtensions
         var directory = state.GetDirectory(name);
         var rabbit = new LocalRabbitMQServerResource(name, server, directory, userName.Resource, password.Resource);
 
-        var epmdServer = new LocalEpmdResource($"{name}-epmd", epmd, rabbit);
+        var epmdServer = new LocalEpmdResource($"{name}-epmd", epmd, directory);
         var epmdPort = epmdServer.PrimaryEndpoint.Property(EndpointProperty.TargetPort);
         var epmdHealthCheckKey = $"{epmdServer.Name}_check";
         builder.Services.AddHealthChecks().AddAsyncCheck(epmdHealthCheckKey, async ct =>
@@ -72,7 +73,6 @@ public static class LocalRabbitMQExtensions
         var epmdResource = builder.AddResource(epmdServer)
             .WithLocalEndpoint(LocalEpmdResource.PrimaryEndpointName)
             .WithArgs("-address", "127.0.0.1", "-port", epmdPort)
-            .WithParentRelationship(rabbit)
             .WithHealthCheck(epmdHealthCheckKey);
 
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>(rabbit, async (_, ct) =>
