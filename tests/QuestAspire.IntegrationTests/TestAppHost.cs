@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using QuestAspire.AppHost.Infrastructure;
+
+namespace QuestAspire.IntegrationTests;
+
+/// <summary>Starts the real AppHost in local-processes mode with a state folder of its own.</summary>
+public static class TestAppHost
+{
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+    public static readonly TimeSpan StopTimeout = TimeSpan.FromMinutes(1);
+    public const string AdminPassword = "test-admin-password-1";
+
+    /// <summary>A fresh state folder under /tmp, which the postgres user can traverse.</summary>
+    public static string NewStateDirectory() =>
+        Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "questaspire-tests", Guid.NewGuid().ToString("N")[..12])).FullName;
+
+    public static string[] LocalArgs(string stateDirectory, params string[] extra) =>
+    [
+        $"--{InfrastructureModeExtensions.ConfigurationKey}={InfrastructureMode.LocalProcesses}",
+        $"--{LocalState.StateDirectoryKey}={stateDirectory}",
+        $"--Parameters:{ResourceNames.AdminPassword}={AdminPassword}",
+        .. extra,
+    ];
+
+    public static Task<IDistributedApplicationTestingBuilder> CreateBuilderAsync(string[] args, CancellationToken cancellationToken) =>
+        DistributedApplicationTestingBuilder.CreateAsync<Projects.QuestAspire_AppHost>(
+            args,
+            (options, _) => options.DisableDashboard = true,
+            cancellationToken);
+
+    public static async Task<DistributedApplication> StartAsync(string stateDirectory, CancellationToken cancellationToken)
+    {
+        var builder = await CreateBuilderAsync(LocalArgs(stateDirectory), cancellationToken);
+        var app = await builder.BuildAsync(cancellationToken).WaitAsync(StartTimeout, cancellationToken);
+        await app.StartAsync(cancellationToken).WaitAsync(StartTimeout, cancellationToken);
+        return app;
+    }
+
+    /// <summary>Names of the resources that run (parameters are values, not processes).</summary>
+    public static IReadOnlyList<string> RunnableResources(DistributedApplication app) =>
+        [.. app.Services.GetRequiredService<DistributedApplicationModel>().Resources
+            .Where(r => r is not ParameterResource)
+            .Select(r => r.Name)];
+
+    public static async Task WaitForAllHealthyAsync(DistributedApplication app, CancellationToken cancellationToken)
+    {
+        var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
+        var waits = RunnableResources(app).Select(name => notifications.WaitForResourceHealthyAsync(name, cancellationToken));
+        try
+        {
+            await Task.WhenAll(waits).WaitAsync(StartTimeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"Not every resource was healthy after {StartTimeout}: {DescribeStates(app)}");
+        }
+    }
+
+    public static string DescribeStates(DistributedApplication app)
+    {
+        var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
+        return string.Join(", ", RunnableResources(app).Select(name =>
+            notifications.TryGetCurrentState(name, out var e)
+                ? $"{name}={e.Snapshot.State?.Text}/{e.Snapshot.HealthStatus}"
+                : $"{name}=unknown"));
+    }
+
+    /// <summary>
+    /// Processes whose working directory lies under <paramref name="directory"/>: every local
+    /// server runs in its data folder, so these are the servers a run started.
+    /// </summary>
+    public static IReadOnlyList<string> ProcessesRunningIn(string directory)
+    {
+        var found = new List<string>();
+        foreach (var proc in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(proc), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var cwd = new FileInfo(Path.Combine(proc, "cwd")).LinkTarget;
+                if (cwd is not null && cwd.StartsWith(directory, StringComparison.Ordinal))
+                {
+                    var cmdline = File.ReadAllText(Path.Combine(proc, "cmdline")).Replace('\0', ' ').Trim();
+                    found.Add($"{pid}: {cmdline}");
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // the process ended while we looked, or is not ours to inspect
+            }
+        }
+
+        return found;
+    }
+
+    public static void DeleteStateDirectory(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Trace.WriteLine($"Could not delete {directory}: {e.Message}");
+        }
+    }
+}
