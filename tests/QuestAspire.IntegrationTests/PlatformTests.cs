@@ -94,7 +94,7 @@ public sealed class PlatformTests(AppFixture fixture)
         var model = fixture.App.Services.GetRequiredService<DistributedApplicationModel>();
         string[] References(string name) =>
         [.. model.Resources.Single(r => r.Name == name).Annotations.OfType<ResourceRelationshipAnnotation>()
-            .Where(a => a.Type == "Reference").Select(a => a.Resource.Name).Distinct().Order()];
+            .Where(a => a.Type == "Reference" && a.Resource is not ParameterResource).Select(a => a.Resource.Name).Distinct().Order()];
 
         Assert.Equal([ResourceNames.CatalogDb, ResourceNames.Redis], References(ResourceNames.CatalogApi));
         Assert.Equal([ResourceNames.AuthDb, ResourceNames.CatalogApi, ResourceNames.RabbitMQ], References(ResourceNames.AuthApi));

@@ -36,11 +36,18 @@ public static class TestAppHost
         return app;
     }
 
-    /// <summary>Names of the resources that run (parameters are values, not processes).</summary>
-    public static IReadOnlyList<string> RunnableResources(DistributedApplication app) =>
-        [.. app.Services.GetRequiredService<DistributedApplicationModel>().Resources
+    /// <summary>
+    /// Names of the resources that run: not parameters (values, not processes) and not the
+    /// orchestrator's hidden helpers (such as a project's rebuilder).
+    /// </summary>
+    public static IReadOnlyList<string> RunnableResources(DistributedApplication app)
+    {
+        var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
+        return [.. app.Services.GetRequiredService<DistributedApplicationModel>().Resources
             .Where(r => r is not ParameterResource)
+            .Where(r => !(notifications.TryGetCurrentState(r.Name, out var state) && state.Snapshot.IsHidden))
             .Select(r => r.Name)];
+    }
 
     public static async Task WaitForAllHealthyAsync(DistributedApplication app, CancellationToken cancellationToken)
     {
