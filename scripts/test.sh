@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every test project (they start real Postgres, RabbitMQ and Redis themselves) and ends
+# with one line: "tests: N passed, M failed[, K skipped]".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-prerequisites.sh --tests || exit 1
+dotnet build QuestAspire.sln -nologo -v quiet || { echo "tests: 0 passed, 1 failed"; exit 1; }
+
+log=$(mktemp)
+dotnet test --solution QuestAspire.sln --no-build "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# The last "Test run summary" block of Microsoft.Testing.Platform holds the totals of all projects.
+count() { grep -E "^\s+$1: [0-9]+" "$log" | tail -n 1 | grep -oE '[0-9]+' || echo 0; }
+total=$(count total); failed=$(count failed); passed=$(count succeeded); skipped=$(count skipped)
+rm -f "$log"
+
+if [ "$total" -eq 0 ]; then
+  echo "No test ran: see the output above."
+  echo "tests: 0 passed, 1 failed"
+  exit 1
+fi
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1 # the run itself failed (a crashed test host, a fixture that never came up)
+fi
+
+summary="tests: $passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"
+echo "$summary"
+exit "$status"
