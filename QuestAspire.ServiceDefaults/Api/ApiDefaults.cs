@@ -1,0 +1,54 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace QuestAspire.ServiceDefaults.Api;
+
+/// <summary>Conventions every QuestAspire HTTP API follows.</summary>
+public static class ApiDefaults
+{
+    /// <summary>Requests larger than this are refused with 413: no endpoint takes more than a small form or JSON body.</summary>
+    public const long MaxRequestBodyBytes = 64 * 1024;
+
+    /// <summary>The JSON shape of the public API: snake_case names, enums as strings.</summary>
+    public static void Configure(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.Converters.Add(new JsonStringEnumConverter());
+    }
+
+    /// <summary>A copy of the API's JSON options, for clients and tests.</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = CreateJsonOptions();
+
+    /// <summary>
+    /// Adds problem details for every error, snake_case JSON with string enums, a small request
+    /// body limit, and JWT bearer authentication with the admin policy.
+    /// </summary>
+    public static TBuilder AddApiDefaults<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(options => Configure(options.SerializerOptions));
+        builder.Services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.AddJwtBearerAuthentication();
+        return builder;
+    }
+
+    /// <summary>Turns every unhandled error and bare status code into problem details.</summary>
+    public static WebApplication UseApiDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    private static JsonSerializerOptions CreateJsonOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        Configure(options);
+        return options;
+    }
+}
