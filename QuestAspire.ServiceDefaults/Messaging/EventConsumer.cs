@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace QuestAspire.ServiceDefaults.Messaging;
+
+/// <summary>An event taken off a queue, with the trace it continues.</summary>
+public sealed record ReceivedEvent(IntegrationEvent Event, ActivityContext ParentContext, bool Redelivered);
+
+/// <summary>
+/// Handles the events of one queue. It gets them in batches (one DI scope and, normally, one
+/// database transaction per batch) because committing once per message caps throughput near the
+/// database's commit rate. It must be idempotent: a batch may be delivered again after a crash.
+/// </summary>
+public interface IIntegrationEventHandler
+{
+    Task HandleAsync(IReadOnlyList<ReceivedEvent> events, CancellationToken cancellationToken);
+}
+
+public sealed class EventConsumerOptions
+{
+    public string Queue { get; set; } = "";
+
+    /// <summary>Unacknowledged deliveries the broker may send ahead.</summary>
+    public ushort PrefetchCount { get; set; } = 500;
+
+    /// <summary>At most this many events go to the handler at once.</summary>
+    public int MaxBatchSize { get; set; } = 200;
+}
+
+/// <summary>
+/// Consumes one queue: a message is acknowledged only after its handler's transaction has
+/// committed. A message that is not a well-formed event of a type this queue subscribes to is
+/// dead-lettered at once with the reason; a handler failure is retried message by message, and
+/// a message that keeps failing is dead-lettered by the broker after
+/// <see cref="RabbitMQTopology.DeliveryLimit"/> deliveries. Either way the consumer keeps going.
+/// </summary>
+public sealed class EventConsumer<THandler>(
+    IConnection connection,
+    IServiceScopeFactory scopeFactory,
+    EventPublisher publisher,
+    IOptions<EventConsumerOptions> options,
+    ILogger<EventConsumer<THandler>> logger) : BackgroundService
+    where THandler : IIntegrationEventHandler
+{
+    private readonly EventConsumerOptions _options = options.Value;
+
+    private sealed record Delivery(ulong Tag, ReadOnlyMemory<byte> Body, bool Redelivered, ActivityContext ParentContext);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var subscribed = MessagingNames.Subscriptions[_options.Queue].ToHashSet(StringComparer.Ordinal);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: stoppingToken);
+        await RabbitMQTopology.DeclareAsync(channel, stoppingToken);
+        await channel.BasicQosAsync(0, _options.PrefetchCount, global: false, stoppingToken);
+
+        var deliveries = Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions { SingleReader = true });
+        var consumer = new AsyncEventingBasicConsumer(channel);
+        consumer.ReceivedAsync += (_, args) =>
+        {
+            // The body is only valid during this callback; the client's receive span is current here.
+            var parent = Activity.Current?.Context ?? default;
+            deliveries.Writer.TryWrite(new Delivery(args.DeliveryTag, args.Body.ToArray(), args.Redelivered, parent));
+            return Task.CompletedTask;
+        };
+        await channel.BasicConsumeAsync(_options.Queue, autoAck: false, consumer, stoppingToken);
+        logger.LogInformation("Consuming {Queue} (prefetch {Prefetch})", _options.Queue, _options.PrefetchCount);
+
+        var batch = new List<Delivery>(_options.MaxBatchSize);
+        try
+        {
+            while (await deliveries.Reader.WaitToReadAsync(stoppingToken))
+            {
+                batch.Clear();
+                while (batch.Count < _options.MaxBatchSize && deliveries.Reader.TryRead(out var delivery))
+                {
+                    batch.Add(delivery);
+                }
+
+                await ProcessBatchAsync(channel, batch, subscribed, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Unacknowledged deliveries return to the queue when the channel closes.
+        }
+    }
+
+    private async Task ProcessBatchAsync(IChannel channel, List<Delivery> batch, HashSet<string> subscribed, CancellationToken cancellationToken)
+    {
+        var events = new List<(Delivery Delivery, ReceivedEvent Event)>(batch.Count);
+        foreach (var delivery in batch)
+        {
+            if (!IntegrationEvent.TryParse(delivery.Body, out var integrationEvent, out var reason))
+            {
+                await DeadLetterAsync(delivery, reason, cancellationToken);
+            }
+            else if (!subscribed.Contains(integrationEvent.EventType))
+            {
+                await DeadLetterAsync(delivery, $"event type '{integrationEvent.EventType}' is not handled on {_options.Queue}", cancellationToken);
+            }
+            else
+            {
+                events.Add((delivery, new ReceivedEvent(integrationEvent, delivery.ParentContext, delivery.Redelivered)));
+            }
+        }
+
+        if (events.Count > 0 && !await TryHandleAsync([.. events.Select(e => e.Event)], cancellationToken))
+        {
+            // Find the one that fails: handle each alone, put back only what still fails.
+            foreach (var (delivery, received) in events)
+            {
+                if (events.Count == 1 || !await TryHandleAsync([received], cancellationToken))
+                {
+                    await channel.BasicNackAsync(delivery.Tag, multiple: false, requeue: true, cancellationToken);
+                }
+            }
+        }
+
+        // Everything up to the last tag is now committed, dead-lettered or put back.
+        await channel.BasicAckAsync(batch[^1].Tag, multiple: true, cancellationToken);
+    }
+
+    private async Task<bool> TryHandleAsync(IReadOnlyList<ReceivedEvent> events, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var scope = scopeFactory.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<THandler>().HandleAsync(events, cancellationToken);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "Handling {Count} event(s) from {Queue} failed, first {EventId}", events.Count, _options.Queue, events[0].Event.EventId);
+            return false;
+        }
+    }
+
+    private async Task DeadLetterAsync(Delivery delivery, string reason, CancellationToken cancellationToken)
+    {
+        logger.LogError("Dead-lettering a message from {Queue}: {Reason}. Body: {Body}",
+            _options.Queue, reason, Encoding.UTF8.GetString(delivery.Body.Span[..Math.Min(delivery.Body.Length, 512)]));
+        await publisher.PublishAsync(MessagingNames.DeadLetterExchange, _options.Queue, Guid.NewGuid(), "DeadLetter", delivery.Body,
+            new Dictionary<string, object?> { [MessagingNames.DeadLetterReasonHeader] = reason }, cancellationToken);
+    }
+}

@@ -1,0 +1,30 @@
+namespace QuestAspire.ServiceDefaults.Messaging;
+
+/// <summary>Every exchange, queue and event type name on the wire, in one place.</summary>
+public static class MessagingNames
+{
+    /// <summary>Integration events are published here, routed by event type.</summary>
+    public const string EventsExchange = "questaspire.events";
+
+    /// <summary>What cannot be processed goes here, routed by the name of the queue it came from.</summary>
+    public const string DeadLetterExchange = "questaspire.dead-letter";
+
+    public const string ProcessingEventsQueue = "processing-events";
+    public const string AuthEventsQueue = "auth-events";
+
+    public const string NewUserSignIn = "NewUserSignIn";
+    public const string UserSignIn = "UserSignIn";
+    public const string QuestCompleted = "QuestCompleted";
+
+    /// <summary>Header set on a dead-lettered message: why it could not be processed.</summary>
+    public const string DeadLetterReasonHeader = "x-questaspire-reason";
+
+    /// <summary>Which event types each queue receives: the subscriptions of the whole system.</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> Subscriptions = new Dictionary<string, string[]>
+    {
+        [ProcessingEventsQueue] = [NewUserSignIn, UserSignIn],
+        [AuthEventsQueue] = [QuestCompleted],
+    };
+
+    public static string DeadLetterQueueOf(string queue) => $"{queue}.dead-letter";
+}

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+
+namespace QuestAspire.ServiceDefaults.Messaging;
+
+/// <summary>
+/// An event waiting to be published, written in the same transaction as the change it reports.
+/// It keeps the trace context of the request that wrote it, so the relay publishes it inside that trace.
+/// </summary>
+public sealed class OutboxMessage
+{
+    public Guid Id { get; private set; }
+
+    public string EventType { get; private set; } = "";
+
+    public byte[] Payload { get; private set; } = [];
+
+    public string? TraceParent { get; private set; }
+
+    public string? TraceState { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public DateTimeOffset? SentAt { get; set; }
+
+    public static OutboxMessage Create(IntegrationEvent integrationEvent, DateTimeOffset createdAt)
+    {
+        var activity = Activity.Current;
+        return new OutboxMessage
+        {
+            Id = integrationEvent.EventId,
+            EventType = integrationEvent.EventType,
+            Payload = integrationEvent.Serialize(),
+            TraceParent = activity?.Id,
+            TraceState = activity?.TraceStateString,
+            CreatedAt = createdAt,
+        };
+    }
+
+    public ActivityContext ParentContext =>
+        TraceParent is not null && ActivityContext.TryParse(TraceParent, TraceState, out var context) ? context : default;
+}
+
+/// <summary>Records that an event was handled, in the same transaction as the handler's effect.</summary>
+public sealed class InboxMessage
+{
+    public Guid EventId { get; set; }
+
+    public string EventType { get; set; } = "";
+
+    public DateTimeOffset ProcessedAt { get; set; }
+}
+
+/// <summary>A DbContext that carries an outbox.</summary>
+public interface IOutboxDbContext
+{
+    DbSet<OutboxMessage> OutboxMessages { get; }
+}
+
+/// <summary>A DbContext that carries an inbox.</summary>
+public interface IInboxDbContext
+{
+    DbSet<InboxMessage> InboxMessages { get; }
+}
+
+public static class OutboxModelBuilderExtensions
+{
+    /// <summary>Maps the outbox table (<c>outbox_messages</c>), indexed for the relay's "oldest unsent first".</summary>
+    public static ModelBuilder AddOutbox(this ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<OutboxMessage>(entity =>
+        {
+            entity.ToTable("outbox_messages");
+            entity.HasKey(m => m.Id);
+            entity.Property(m => m.Id).HasColumnName("id").ValueGeneratedNever();
+            entity.Property(m => m.EventType).HasColumnName("event_type").HasMaxLength(100);
+            entity.Property(m => m.Payload).HasColumnName("payload");
+            entity.Property(m => m.TraceParent).HasColumnName("trace_parent").HasMaxLength(100);
+            entity.Property(m => m.TraceState).HasColumnName("trace_state").HasMaxLength(512);
+            entity.Property(m => m.CreatedAt).HasColumnName("created_at");
+            entity.Property(m => m.SentAt).HasColumnName("sent_at");
+            entity.HasIndex(m => m.CreatedAt).HasDatabaseName("ix_outbox_messages_unsent").HasFilter("sent_at IS NULL");
+        });
+        return modelBuilder;
+    }
+
+    /// <summary>Maps the inbox table (<c>inbox_messages</c>), keyed by event id.</summary>
+    public static ModelBuilder AddInbox(this ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<InboxMessage>(entity =>
+        {
+            entity.ToTable("inbox_messages");
+            entity.HasKey(m => m.EventId);
+            entity.Property(m => m.EventId).HasColumnName("event_id").ValueGeneratedNever();
+            entity.Property(m => m.EventType).HasColumnName("event_type").HasMaxLength(100);
+            entity.Property(m => m.ProcessedAt).HasColumnName("processed_at");
+        });
+        return modelBuilder;
+    }
+}

@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace QuestAspire.ServiceDefaults.Messaging;
+
+/// <summary>Wakes the relay as soon as a transaction with outbox rows has committed.</summary>
+public sealed class OutboxSignal
+{
+    private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    public void Notify() => _channel.Writer.TryWrite(true);
+
+    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        try
+        {
+            await _channel.Reader.ReadAsync(cts.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // the poll interval passed: look anyway, e.g. for rows another replica left behind
+        }
+    }
+}
+
+/// <summary>
+/// Publishes unsent outbox rows, oldest first, and marks them sent. Rows are locked with
+/// <c>FOR UPDATE SKIP LOCKED</c>, so several replicas share the work without publishing a row
+/// twice; a crash between publish and commit publishes it again, which consumers deduplicate.
+/// Each message is published inside the trace of the request that wrote it.
+/// </summary>
+public sealed class OutboxRelay<TContext>(
+    IServiceScopeFactory scopeFactory,
+    EventPublisher publisher,
+    OutboxSignal signal,
+    TimeProvider timeProvider,
+    ILogger<OutboxRelay<TContext>> logger) : BackgroundService
+    where TContext : DbContext, IOutboxDbContext
+{
+    private const int BatchSize = 200;
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+    private static readonly ActivitySource ActivitySource = new(Extensions.TelemetryPrefix + "Outbox");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var backoff = TimeSpan.FromMilliseconds(100);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var sent = await RelayBatchAsync(stoppingToken);
+                backoff = TimeSpan.FromMilliseconds(100);
+                if (sent < BatchSize)
+                {
+                    await signal.WaitAsync(PollInterval, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // Broker or database away: the rows stay unsent and are retried.
+                logger.LogWarning(e, "Outbox relay failed; retrying in {Backoff}", backoff);
+                await Task.Delay(backoff, timeProvider, stoppingToken);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+            }
+        }
+    }
+
+    private async Task<int> RelayBatchAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        var rows = await db.OutboxMessages
+            .FromSql($"SELECT * FROM outbox_messages WHERE sent_at IS NULL ORDER BY created_at LIMIT {BatchSize} FOR UPDATE SKIP LOCKED")
+            .ToListAsync(cancellationToken);
+        if (rows.Count == 0)
+        {
+            return 0;
+        }
+
+        foreach (var row in rows)
+        {
+            using (var activity = ActivitySource.StartActivity($"outbox relay {row.EventType}", ActivityKind.Internal, row.ParentContext))
+            {
+                activity?.SetTag("event.id", row.Id);
+                activity?.SetTag("event.type", row.EventType);
+                await publisher.PublishAsync(MessagingNames.EventsExchange, row.EventType, row.Id, row.EventType, row.Payload, headers: null, cancellationToken);
+            }
+
+            row.SentAt = timeProvider.GetUtcNow();
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        logger.LogDebug("Relayed {Count} outbox messages", rows.Count);
+        return rows.Count;
+    }
+}
