@@ -1,3 +1,5 @@
+global using Microsoft.AspNetCore.Mvc;
 global using QuestAspire.Auth.Api.Extensions;
 global using QuestAspire.Auth.Api.Infrastructure;
 global using QuestAspire.ServiceDefaults;
+global using QuestAspire.ServiceDefaults.Authentication;

@@ -1,3 +1,6 @@
+using QuestAspire.Auth.Api.Apis;
+using QuestAspire.ServiceDefaults.Api;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
@@ -5,6 +8,11 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseApiDefaults();
+app.UseRateLimiter();
+
 app.MapDefaultEndpoints();
+app.MapLoginApi();
+app.MapUsersApi();
 
 app.Run();

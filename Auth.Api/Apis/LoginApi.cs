@@ -1,0 +1,139 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using QuestAspire.Auth.Api.Contracts;
+using QuestAspire.Auth.Api.Model;
+using QuestAspire.Auth.Api.Services;
+using QuestAspire.ServiceDefaults.Messaging;
+
+namespace QuestAspire.Auth.Api.Apis;
+
+public static class LoginApi
+{
+    public const string SignInRateLimitPolicy = "sign-in";
+    private const string InvalidCredentials = "Incorrect user name or password.";
+
+    public static RouteGroupBuilder MapLoginApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/login").WithTags("Login");
+        api.MapPost("/access-token", SignInAsync)
+            .DisableAntiforgery()
+            .RequireRateLimiting(SignInRateLimitPolicy);
+        return api;
+    }
+
+    /// <summary>
+    /// OAuth2 password form (<c>username</c>, <c>password</c>) → a bearer token. The user's
+    /// status change and the sign-in event are written in one transaction (the outbox).
+    /// </summary>
+    public static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> SignInAsync(
+        HttpRequest request, [AsParameters] AuthServices services, CancellationToken cancellationToken)
+    {
+        if (!request.HasFormContentType)
+        {
+            return TypedResults.Problem(
+                "Send the credentials as a form (application/x-www-form-urlencoded) with 'username' and 'password'.",
+                statusCode: StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        var form = await request.ReadFormAsync(cancellationToken);
+        var userName = form["username"].ToString();
+        var password = form["password"].ToString();
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(userName))
+        {
+            errors["username"] = ["A user name is required."];
+        }
+
+        if (string.IsNullOrEmpty(password))
+        {
+            errors["password"] = ["A password is required."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        using var activity = AuthTelemetry.ActivitySource.StartActivity("sign-in");
+        var user = await services.Db.Users.SingleOrDefaultAsync(u => u.UserName == userName, cancellationToken);
+        if (user is null)
+        {
+            // Hash anyway, so the answer takes as long as for a wrong password.
+            services.Hasher.HashPassword(User.Create(userName, Roles.Player, UserStatus.New, services.Time.GetUtcNow()), password);
+            return TypedResults.Problem(InvalidCredentials, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var verification = services.Hasher.VerifyHashedPassword(user, user.PasswordHash, password);
+        if (verification == PasswordVerificationResult.Failed)
+        {
+            return TypedResults.Problem(InvalidCredentials, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        activity?.SetTag("user.id", user.Id);
+        if (user.IsBanned)
+        {
+            return TypedResults.Problem("This account is banned.", statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        if (verification == PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            user.PasswordHash = services.Hasher.HashPassword(user, password);
+        }
+
+        var signIn = await RecordSignInAsync(services, user, cancellationToken);
+        activity?.SetTag("event.id", signIn.EventId);
+        activity?.SetTag("event.type", signIn.EventType);
+        services.Logger.LogInformation("{EventType} {EventId} for user {UserId}", signIn.EventType, signIn.EventId, user.Id);
+
+        var (token, lifetime) = services.Tokens.CreateToken(user);
+        return TypedResults.Ok(new TokenResponse(token, "bearer", (int)lifetime.TotalSeconds));
+    }
+
+    // A concurrent sign-in of the same user changes its row version: read it again and retry,
+    // so exactly one of two simultaneous first sign-ins is the NewUserSignIn.
+    private static async Task<IntegrationEvent> RecordSignInAsync(AuthServices services, User user, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var now = services.Time.GetUtcNow();
+            var first = user.RecordSignIn();
+            var signIn = IntegrationEvent.Create(first ? MessagingNames.NewUserSignIn : MessagingNames.UserSignIn, user.Id, now);
+            var outbox = services.Db.OutboxMessages.Add(OutboxMessage.Create(signIn, now));
+            try
+            {
+                await services.Db.SaveChangesAsync(cancellationToken);
+                services.OutboxSignal.Notify();
+                AuthTelemetry.SignIns.Add(1, new KeyValuePair<string, object?>("event.type", signIn.EventType));
+                return signIn;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            {
+                outbox.State = EntityState.Detached;
+                await services.Db.Entry(user).ReloadAsync(cancellationToken);
+            }
+        }
+    }
+}
+
+/// <summary>What the Auth endpoints depend on.</summary>
+public sealed class AuthServices(
+    AuthDbContext db,
+    IPasswordHasher<User> hasher,
+    TokenService tokens,
+    OutboxSignal outboxSignal,
+    TimeProvider time,
+    ILogger<AuthServices> logger)
+{
+    public AuthDbContext Db { get; } = db;
+
+    public IPasswordHasher<User> Hasher { get; } = hasher;
+
+    public TokenService Tokens { get; } = tokens;
+
+    public OutboxSignal OutboxSignal { get; } = outboxSignal;
+
+    public TimeProvider Time { get; } = time;
+
+    public ILogger<AuthServices> Logger { get; } = logger;
+}

@@ -1,0 +1,159 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using QuestAspire.Auth.Api.Contracts;
+using QuestAspire.Auth.Api.Model;
+
+namespace QuestAspire.Auth.Api.Apis;
+
+public static class UsersApi
+{
+    public static RouteGroupBuilder MapUsersApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/users").WithTags("Users");
+        api.MapPost("/signup", SignUpAsync);
+
+        var me = api.MapGroup("/me").RequireAuthorization();
+        me.MapGet("/", GetMeAsync);
+        me.MapGet("/claims", GetMyClaimsAsync);
+        me.MapPost("/claims/{claimId:guid}/claim", ClaimAsync);
+
+        var admin = api.MapGroup("/{userId:guid}").RequireAuthorization(Policies.Admin);
+        admin.MapPost("/ban", (Guid userId, [AsParameters] AuthServices services, CancellationToken ct) => SetBannedAsync(userId, true, services, ct));
+        admin.MapPost("/unban", (Guid userId, [AsParameters] AuthServices services, CancellationToken ct) => SetBannedAsync(userId, false, services, ct));
+        return api;
+    }
+
+    public static async Task<Results<Created<UserResponse>, ValidationProblem, Conflict<ProblemDetails>>> SignUpAsync(
+        SignUpRequest request, [AsParameters] AuthServices services, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (UserRules.ValidateUserName(request.UserName).ToArray() is { Length: > 0 } nameErrors)
+        {
+            errors["user_name"] = nameErrors;
+        }
+
+        if (UserRules.ValidatePassword(request.Password).ToArray() is { Length: > 0 } passwordErrors)
+        {
+            errors["password"] = passwordErrors;
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var user = User.Create(request.UserName!, Roles.Player, UserStatus.New, services.Time.GetUtcNow());
+        user.PasswordHash = services.Hasher.HashPassword(user, request.Password!);
+        services.Db.Users.Add(user);
+        try
+        {
+            await services.Db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            return TypedResults.Conflict(new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "User name taken",
+                Detail = $"The user name '{request.UserName}' is taken.",
+            });
+        }
+
+        return TypedResults.Created($"/users/{user.Id}", UserResponse.From(user));
+    }
+
+    public static async Task<Results<Ok<UserResponse>, NotFound<ProblemDetails>>> GetMeAsync(
+        ClaimsPrincipal principal, [AsParameters] AuthServices services, CancellationToken cancellationToken)
+    {
+        var userId = principal.GetUserId();
+        var user = await services.Db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
+        return user is null ? UserNotFound() : TypedResults.Ok(UserResponse.From(user));
+    }
+
+    public static async Task<Ok<ClaimResponse[]>> GetMyClaimsAsync(
+        ClaimsPrincipal principal, [AsParameters] AuthServices services, CancellationToken cancellationToken)
+    {
+        var userId = principal.GetUserId();
+        var claims = await services.Db.RewardClaims.AsNoTracking()
+            .Where(c => c.UserId == userId)
+            .OrderByDescending(c => c.CreatedAt)
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(claims.Select(ClaimResponse.From).ToArray());
+    }
+
+    /// <summary>
+    /// Claims a pending reward into the wallet. The claim row is locked first, so of two
+    /// simultaneous clicks one credits the wallet and the other sees it claimed (409).
+    /// </summary>
+    public static async Task<Results<Ok<ClaimResultResponse>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ClaimAsync(
+        Guid claimId, ClaimsPrincipal principal, [AsParameters] AuthServices services, CancellationToken cancellationToken)
+    {
+        var userId = principal.GetUserId();
+        var db = services.Db;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        var claim = await db.RewardClaims
+            .FromSql($"SELECT * FROM reward_claims WHERE claim_id = {claimId} AND user_id = {userId} FOR UPDATE")
+            .SingleOrDefaultAsync(cancellationToken);
+        if (claim is null)
+        {
+            return TypedResults.NotFound(new ProblemDetails
+            {
+                Status = StatusCodes.Status404NotFound,
+                Title = "Claim not found",
+                Detail = $"You have no reward claim {claimId}.",
+            });
+        }
+
+        if (claim.Status == ClaimStatus.Claimed)
+        {
+            return TypedResults.Conflict(new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "Already claimed",
+                Detail = $"The reward of claim {claimId} was already credited to your wallet.",
+            });
+        }
+
+        var user = await db.Users
+            .FromSql($"SELECT * FROM users WHERE user_id = {userId} FOR UPDATE")
+            .SingleAsync(cancellationToken);
+        claim.ClaimInto(user, services.Time.GetUtcNow());
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        AuthTelemetry.RewardsCredited.Add(1, new KeyValuePair<string, object?>("reward.item", claim.RewardItem.ToString()));
+        services.Logger.LogInformation("Claim {ClaimId} credited {Qty} {Item} to user {UserId}", claim.Id, claim.RewardQty, claim.RewardItem, userId);
+        return TypedResults.Ok(new ClaimResultResponse(ClaimResponse.From(claim), new WalletResponse(user.Gold, user.Diamond)));
+    }
+
+    private static async Task<Results<Ok<UserResponse>, NotFound<ProblemDetails>>> SetBannedAsync(
+        Guid userId, bool banned, AuthServices services, CancellationToken cancellationToken)
+    {
+        var user = await services.Db.Users.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
+        if (user is null)
+        {
+            return UserNotFound();
+        }
+
+        if (banned)
+        {
+            user.Ban();
+        }
+        else
+        {
+            user.Unban();
+        }
+
+        await services.Db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(UserResponse.From(user));
+    }
+
+    private static NotFound<ProblemDetails> UserNotFound() => TypedResults.NotFound(new ProblemDetails
+    {
+        Status = StatusCodes.Status404NotFound,
+        Title = "User not found",
+    });
+}

@@ -1,0 +1,29 @@
+using QuestAspire.Auth.Api.Model;
+
+namespace QuestAspire.Auth.Api.Contracts;
+
+public sealed record SignUpRequest(string? UserName, string? Password);
+
+public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn);
+
+public sealed record UserResponse(Guid UserId, string UserName, UserStatus Status, string Role, int Gold, int Diamond)
+{
+    public static UserResponse From(User user) => new(user.Id, user.UserName, user.Status, user.Role, user.Gold, user.Diamond);
+}
+
+public sealed record WalletResponse(int Gold, int Diamond);
+
+public sealed record ClaimResponse(
+    Guid ClaimId, Guid QuestId, string QuestName, RewardItem RewardItem, int RewardQty, ClaimStatus Status,
+    DateTimeOffset CreatedAt, DateTimeOffset? ClaimedAt)
+{
+    public static ClaimResponse From(RewardClaim claim) => new(
+        claim.Id, claim.QuestId, claim.QuestName, claim.RewardItem, claim.RewardQty, claim.Status, claim.CreatedAt, claim.ClaimedAt);
+}
+
+public sealed record ClaimResultResponse(ClaimResponse Claim, WalletResponse Wallet);
+
+/// <summary>A quest as Catalog.Api describes it (only the fields Auth reads).</summary>
+public sealed record CatalogQuest(Guid QuestId, string Name, bool AutoClaim, CatalogReward Reward);
+
+public sealed record CatalogReward(Guid RewardId, string Name, RewardItem Item, int Qty);

@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using QuestAspire.Auth.Api.Model;
+using QuestAspire.ServiceDefaults.Data;
+
+namespace QuestAspire.Auth.Api.Infrastructure;
+
+/// <summary>Seeds the default player (<c>user</c> / <c>password</c>, status new) and the admin account.</summary>
+public sealed class AuthSeeder(IPasswordHasher<User> hasher, IOptions<AuthOptions> options, TimeProvider time) : IDbSeeder<AuthDbContext>
+{
+    public const string DefaultUserName = "user";
+    public const string DefaultPassword = "password";
+    public const string AdminUserName = "admin";
+
+    public async Task SeedAsync(AuthDbContext context, CancellationToken cancellationToken)
+    {
+        await AddIfMissingAsync(context, DefaultUserName, DefaultPassword, Roles.Player, UserStatus.New, cancellationToken);
+        await AddIfMissingAsync(context, AdminUserName, options.Value.AdminPassword, Roles.Admin, UserStatus.Active, cancellationToken);
+    }
+
+    private async Task AddIfMissingAsync(AuthDbContext context, string userName, string password, string role, UserStatus status, CancellationToken cancellationToken)
+    {
+        if (await context.Users.AnyAsync(u => u.UserName == userName, cancellationToken))
+        {
+            return;
+        }
+
+        var user = User.Create(userName, role, status, time.GetUtcNow());
+        user.PasswordHash = hasher.HashPassword(user, password);
+        context.Users.Add(user);
+        try
+        {
+            await context.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another replica may have seeded it first; anything else is a real failure.
+            context.ChangeTracker.Clear();
+            if (!await context.Users.AnyAsync(u => u.UserName == userName, cancellationToken))
+            {
+                throw;
+            }
+        }
+    }
+}

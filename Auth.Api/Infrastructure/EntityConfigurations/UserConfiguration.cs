@@ -1,0 +1,24 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using QuestAspire.Auth.Api.Model;
+
+namespace QuestAspire.Auth.Api.Infrastructure.EntityConfigurations;
+
+internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
+{
+    public void Configure(EntityTypeBuilder<User> builder)
+    {
+        builder.ToTable("users");
+        builder.HasKey(u => u.Id);
+        builder.Property(u => u.Id).HasColumnName("user_id").ValueGeneratedNever();
+        builder.Property(u => u.UserName).HasColumnName("user_name").HasMaxLength(UserRules.MaxUserNameLength);
+        builder.HasIndex(u => u.UserName).IsUnique();
+        builder.Property(u => u.PasswordHash).HasColumnName("hashed_password").HasMaxLength(200);
+        builder.Property(u => u.Status).HasColumnName("status").HasConversion<string>().HasMaxLength(20);
+        builder.Property(u => u.Role).HasColumnName("role").HasMaxLength(20);
+        builder.Property(u => u.Gold).HasColumnName("gold");
+        builder.Property(u => u.Diamond).HasColumnName("diamond");
+        builder.Property(u => u.CreatedAt).HasColumnName("created_at");
+        builder.Property(u => u.Version).HasColumnName("xmin").HasColumnType("xid").ValueGeneratedOnAddOrUpdate().IsConcurrencyToken();
+    }
+}

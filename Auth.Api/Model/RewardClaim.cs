@@ -1,0 +1,67 @@
+namespace QuestAspire.Auth.Api.Model;
+
+public enum ClaimStatus
+{
+    Pending,
+    Claimed,
+}
+
+/// <summary>A reward earned by one quest completion; the wallet is credited when it is claimed.</summary>
+public sealed class RewardClaim
+{
+    public Guid Id { get; private set; }
+
+    public Guid UserId { get; private set; }
+
+    /// <summary>The QuestCompleted event this claim came from: one claim per completion.</summary>
+    public Guid CompletionEventId { get; private set; }
+
+    public Guid QuestId { get; private set; }
+
+    public string QuestName { get; private set; } = "";
+
+    public RewardItem RewardItem { get; private set; }
+
+    public int RewardQty { get; private set; }
+
+    public ClaimStatus Status { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public DateTimeOffset? ClaimedAt { get; private set; }
+
+    public static RewardClaim Create(Guid userId, Guid completionEventId, Guid questId, string questName, RewardItem item, int qty, DateTimeOffset now)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(qty);
+        return new RewardClaim
+        {
+            Id = Guid.CreateVersion7(now),
+            UserId = userId,
+            CompletionEventId = completionEventId,
+            QuestId = questId,
+            QuestName = questName,
+            RewardItem = item,
+            RewardQty = qty,
+            Status = ClaimStatus.Pending,
+            CreatedAt = now,
+        };
+    }
+
+    /// <summary>Marks the claim claimed and credits the wallet; a claim credits it once.</summary>
+    public void ClaimInto(User user, DateTimeOffset now)
+    {
+        if (user.Id != UserId)
+        {
+            throw new InvalidOperationException("A claim is credited to its own user only.");
+        }
+
+        if (Status == ClaimStatus.Claimed)
+        {
+            throw new InvalidOperationException("The reward was already claimed.");
+        }
+
+        Status = ClaimStatus.Claimed;
+        ClaimedAt = now;
+        user.Credit(RewardItem, RewardQty);
+    }
+}
