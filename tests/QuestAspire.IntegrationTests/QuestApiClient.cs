@@ -1,0 +1,118 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace QuestAspire.IntegrationTests;
+
+/// <summary>Talks to the running services over HTTP, as the Web front end or a curl user would.</summary>
+public sealed class QuestApiClient(DistributedApplication app) : IDisposable
+{
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public HttpClient Auth { get; } = app.CreateHttpClient(ResourceNames.AuthApi);
+
+    public HttpClient Catalog { get; } = app.CreateHttpClient(ResourceNames.CatalogApi);
+
+    public HttpClient Processing { get; } = app.CreateHttpClient(ResourceNames.ProcessingWorker);
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    public static string NewUserName() => "player-" + Guid.NewGuid().ToString("N")[..10];
+
+    public async Task<Guid> SignUpAsync(string userName, string password = "correct-horse")
+    {
+        using var response = await Auth.PostAsJsonAsync("/users/signup", new { user_name = userName, password }, Token).WaitAsync(RequestTimeout, Token);
+        await EnsureStatusAsync(response, HttpStatusCode.Created);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("user_id").GetGuid();
+    }
+
+    public Task<HttpResponseMessage> PostSignInAsync(string userName, string password) =>
+        Auth.PostAsync("/login/access-token",
+            new FormUrlEncodedContent([new("username", userName), new("password", password)]), Token).WaitAsync(RequestTimeout, Token);
+
+    public async Task<string> SignInAsync(string userName, string password = "correct-horse")
+    {
+        using var response = await PostSignInAsync(userName, password);
+        await EnsureStatusAsync(response, HttpStatusCode.OK);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(Token);
+        Assert.Equal("bearer", body.GetProperty("token_type").GetString());
+        return body.GetProperty("access_token").GetString()!;
+    }
+
+    public async Task<JsonElement> GetAsync(HttpClient http, string path, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request, Token).WaitAsync(RequestTimeout, Token);
+        await EnsureStatusAsync(response, HttpStatusCode.OK);
+        return await response.Content.ReadFromJsonAsync<JsonElement>(Token);
+    }
+
+    public async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, string? token, HttpContent? content = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return await http.SendAsync(request, Token).WaitAsync(RequestTimeout, Token);
+    }
+
+    public Task<JsonElement> GetMeAsync(string token) => GetAsync(Auth, "/users/me", token);
+
+    public async Task<JsonElement[]> GetClaimsAsync(string token) =>
+        [.. (await GetAsync(Auth, "/users/me/claims", token)).EnumerateArray()];
+
+    public async Task<JsonElement[]> GetEventsAsync(Guid userId, string token) =>
+        [.. (await GetAsync(Processing, $"/api/users/{userId}/events?page=1&page_size=100", token)).GetProperty("items").EnumerateArray()];
+
+    public async Task<Guid> GetQuestIdAsync(string name) =>
+        (await Catalog.GetFromJsonAsync<JsonElement>($"/api/quests/by-name/{name}", Token).WaitAsync(RequestTimeout, Token))
+            .GetProperty("quest_id").GetGuid();
+
+    /// <summary>Polls until <paramref name="condition"/> holds, failing with the last value seen.</summary>
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        T last;
+        do
+        {
+            last = await read();
+            if (condition(last))
+            {
+                return last;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), Token);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        Assert.Fail($"Timed out waiting for {what}; last seen: {JsonSerializer.Serialize(last, Json)}");
+        return last;
+    }
+
+    public static async Task EnsureStatusAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        if (response.StatusCode != expected)
+        {
+            var body = await response.Content.ReadAsStringAsync(Token);
+            Assert.Fail($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}, expected {(int)expected}: {body}");
+        }
+    }
+
+    public void Dispose()
+    {
+        Auth.Dispose();
+        Catalog.Dispose();
+        Processing.Dispose();
+    }
+}
