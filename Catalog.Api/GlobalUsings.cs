@@ -1,3 +1,6 @@
+global using QuestAspire.Catalog.Api.Contracts;
 global using QuestAspire.Catalog.Api.Extensions;
 global using QuestAspire.Catalog.Api.Infrastructure;
+global using QuestAspire.Catalog.Api.Model;
+global using QuestAspire.Catalog.Api.Services;
 global using QuestAspire.ServiceDefaults;

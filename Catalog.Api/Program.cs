@@ -1,10 +1,16 @@
+using QuestAspire.Catalog.Api.Apis;
+using QuestAspire.ServiceDefaults.Api;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddApiDefaults();
 builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseApiDefaults();
 app.MapDefaultEndpoints();
+app.MapCatalogApi();
 
 app.Run();

@@ -1,3 +1,6 @@
+using QuestAspire.Processing.Worker.Apis;
+using QuestAspire.ServiceDefaults.Api;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
@@ -5,6 +8,8 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseApiDefaults();
 app.MapDefaultEndpoints();
+app.MapProgressApi();
 
 app.Run();

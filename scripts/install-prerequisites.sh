@@ -17,7 +17,8 @@ container_runtime_answers() {
   command -v "$runtime" >/dev/null 2>&1 && timeout 10 "$runtime" info >/dev/null 2>&1
 }
 
-packages=()
+# curl and jq: the README's walkthrough uses them.
+packages=(curl jq)
 if $for_tests || ! container_runtime_answers; then
   # postgresql brings initdb/postgres, rabbitmq-server brings Erlang and epmd.
   packages+=(postgresql rabbitmq-server redis-server)

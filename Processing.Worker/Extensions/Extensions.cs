@@ -1,10 +1,46 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using QuestAspire.Processing.Worker.IntegrationEvents.Handlers;
+using QuestAspire.Processing.Worker.Services;
+using QuestAspire.ServiceDefaults.Api;
+using QuestAspire.ServiceDefaults.Data;
+
 namespace QuestAspire.Processing.Worker.Extensions;
 
 public static class Extensions
 {
+    /// <summary>Adds the read API, the database (migrated at start), the in-memory quest catalog, the outbox and the event consumer.</summary>
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDbContext<ProcessingDbContext>(ResourceNames.ProcessingDb);
+        builder.AddApiDefaults();
+
+        // No EF retrying strategy: the shared outbox relay opens its own transaction, which a
+        // retrying strategy refuses; batches that fail are retried by the event consumer instead.
+        builder.AddNpgsqlDbContext<ProcessingDbContext>(ResourceNames.ProcessingDb, settings => settings.DisableRetry = true);
+        // Registered before the consumer and the relay: hosted services start in order, so no
+        // event is handled before the tables exist.
+        builder.Services.AddMigration<ProcessingDbContext, ProcessingSeeder>();
+
         builder.AddRabbitMQClient(ResourceNames.RabbitMQ);
+        builder.AddQuestCatalog();
+        builder.AddEventSubscriptions();
+    }
+
+    private static void AddQuestCatalog(this IHostApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<CatalogOptions>()
+            .BindConfiguration(CatalogOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddHttpClient<CatalogClient>((services, http) =>
+            http.BaseAddress = services.GetRequiredService<IOptions<CatalogOptions>>().Value.BaseAddress);
+        builder.Services.AddSingleton<QuestCatalog>();
+    }
+
+    private static void AddEventSubscriptions(this IHostApplicationBuilder builder)
+    {
+        builder.AddOutbox<ProcessingDbContext>();
+        builder.AddEventConsumer<SignInEventHandler>(MessagingNames.ProcessingEventsQueue);
     }
 }

@@ -1,7 +1,20 @@
 using Microsoft.EntityFrameworkCore;
+using QuestAspire.Processing.Worker.Infrastructure.EntityConfigurations;
 
 namespace QuestAspire.Processing.Worker.Infrastructure;
 
-public sealed class ProcessingDbContext(DbContextOptions<ProcessingDbContext> options) : DbContext(options)
+public sealed class ProcessingDbContext(DbContextOptions<ProcessingDbContext> options) : DbContext(options), IOutboxDbContext
 {
+    public DbSet<LoggedEvent> Events => Set<LoggedEvent>();
+
+    public DbSet<QuestProgress> QuestProgress => Set<QuestProgress>();
+
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfiguration(new LoggedEventConfiguration());
+        modelBuilder.ApplyConfiguration(new QuestProgressConfiguration());
+        modelBuilder.AddOutbox();
+    }
 }
