@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace QuestAspire.ServiceDefaults.Api;
@@ -29,6 +30,10 @@ public static class ApiDefaults
         where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddProblemDetails();
+        // Binding failures (malformed JSON, a wrong type, a missing body) throw in every
+        // environment, so the handler can answer with a 4xx that says what was wrong.
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(options => Configure(options.SerializerOptions));
         builder.Services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.AddJwtBearerAuthentication();

@@ -110,7 +110,7 @@ public sealed class AuthApiTests(AppFixture fixture) : IDisposable
         var userName = QuestApiClient.NewUserName();
         var userId = await _api.SignUpAsync(userName);
         var admin = await _api.SignInAsync("admin", TestAppHost.AdminPassword);
-        using (var ban = await _api.SendAsync(_api.Auth, HttpMethod.Post, $"/users/{userId}/ban", admin))
+        using (var ban = await QuestApiClient.SendAsync(_api.Auth, HttpMethod.Post, $"/users/{userId}/ban", admin))
         {
             await QuestApiClient.EnsureStatusAsync(ban, HttpStatusCode.OK);
         }
@@ -127,7 +127,7 @@ public sealed class AuthApiTests(AppFixture fixture) : IDisposable
         var userId = await _api.SignUpAsync(userName);
         var token = await _api.SignInAsync(userName);
 
-        using var response = await _api.SendAsync(_api.Auth, HttpMethod.Post, $"/users/{userId}/ban", token);
+        using var response = await QuestApiClient.SendAsync(_api.Auth, HttpMethod.Post, $"/users/{userId}/ban", token);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
@@ -139,8 +139,8 @@ public sealed class AuthApiTests(AppFixture fixture) : IDisposable
     {
         const string forged = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwMTkzMDAwMC0wMDAwLTcwMDAtODAwMC0wMDAwMDAwMDAwMDAiLCJyb2xlIjoiYWRtaW4ifQ.c2lnbmVkLWJ5LXNvbWVvbmUtZWxzZQ";
 
-        using var none = await _api.SendAsync(_api.Auth, HttpMethod.Get, path, token: null);
-        using var bad = await _api.SendAsync(_api.Auth, HttpMethod.Get, path, forged);
+        using var none = await QuestApiClient.SendAsync(_api.Auth, HttpMethod.Get, path, token: null);
+        using var bad = await QuestApiClient.SendAsync(_api.Auth, HttpMethod.Get, path, forged);
 
         Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, bad.StatusCode);
@@ -166,9 +166,9 @@ public sealed class AuthApiTests(AppFixture fixture) : IDisposable
         await _api.SignUpAsync(other);
         var otherToken = await _api.SignInAsync(other);
 
-        using var someoneElses = await _api.SendAsync(_api.Auth, HttpMethod.Post, $"/users/me/claims/{claim.GetProperty("claim_id").GetGuid()}/claim", otherToken);
-        using var unknown = await _api.SendAsync(_api.Auth, HttpMethod.Post, $"/users/me/claims/{Guid.NewGuid()}/claim", otherToken);
-        using var malformed = await _api.SendAsync(_api.Auth, HttpMethod.Post, "/users/me/claims/not-a-guid/claim", otherToken);
+        using var someoneElses = await QuestApiClient.SendAsync(_api.Auth, HttpMethod.Post, $"/users/me/claims/{claim.GetProperty("claim_id").GetGuid()}/claim", otherToken);
+        using var unknown = await QuestApiClient.SendAsync(_api.Auth, HttpMethod.Post, $"/users/me/claims/{Guid.NewGuid()}/claim", otherToken);
+        using var malformed = await QuestApiClient.SendAsync(_api.Auth, HttpMethod.Post, "/users/me/claims/not-a-guid/claim", otherToken);
 
         await QuestApiClient.EnsureStatusAsync(someoneElses, HttpStatusCode.NotFound);
         await QuestApiClient.EnsureStatusAsync(unknown, HttpStatusCode.NotFound);

@@ -47,7 +47,7 @@ public sealed class QuestApiClient(DistributedApplication app) : IDisposable
         return body.GetProperty("access_token").GetString()!;
     }
 
-    public async Task<JsonElement> GetAsync(HttpClient http, string path, string token)
+    public static async Task<JsonElement> GetAsync(HttpClient http, string path, string token)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -56,7 +56,7 @@ public sealed class QuestApiClient(DistributedApplication app) : IDisposable
         return await response.Content.ReadFromJsonAsync<JsonElement>(Token);
     }
 
-    public async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, string? token, HttpContent? content = null)
+    public static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, string? token, HttpContent? content = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
         if (token is not null)

@@ -49,14 +49,14 @@ public sealed class QuestFlowTests(AppFixture fixture) : IDisposable
         var diamondsBefore = (await _api.GetMeAsync(token)).GetProperty("diamond").GetInt32();
         foreach (var claim in seeded)
         {
-            using var response = await _api.SendAsync(_api.Auth, HttpMethod.Post, $"/users/me/claims/{claim.GetProperty("claim_id").GetGuid()}/claim", token);
+            using var response = await QuestApiClient.SendAsync(_api.Auth, HttpMethod.Post, $"/users/me/claims/{claim.GetProperty("claim_id").GetGuid()}/claim", token);
             await QuestApiClient.EnsureStatusAsync(response, HttpStatusCode.OK);
         }
 
         Assert.Equal(diamondsBefore + 20, (await _api.GetMeAsync(token)).GetProperty("diamond").GetInt32());
 
         // Claiming again changes nothing.
-        using (var again = await _api.SendAsync(_api.Auth, HttpMethod.Post, $"/users/me/claims/{seeded[0].GetProperty("claim_id").GetGuid()}/claim", token))
+        using (var again = await QuestApiClient.SendAsync(_api.Auth, HttpMethod.Post, $"/users/me/claims/{seeded[0].GetProperty("claim_id").GetGuid()}/claim", token))
         {
             await QuestApiClient.EnsureStatusAsync(again, HttpStatusCode.Conflict);
         }
@@ -82,7 +82,7 @@ public sealed class QuestFlowTests(AppFixture fixture) : IDisposable
             "a pending claim")).First(x => x.GetProperty("quest_id").GetGuid() == questId);
         var claimPath = $"/users/me/claims/{claim.GetProperty("claim_id").GetGuid()}/claim";
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => _api.SendAsync(_api.Auth, HttpMethod.Post, claimPath, token)));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => QuestApiClient.SendAsync(_api.Auth, HttpMethod.Post, claimPath, token)));
         var statuses = responses.Select(r => r.StatusCode).ToArray();
         foreach (var response in responses)
         {
@@ -134,13 +134,13 @@ public sealed class QuestFlowTests(AppFixture fixture) : IDisposable
         }
         finally
         {
-            using var deactivated = await _api.SendAsync(_api.Catalog, HttpMethod.Post, $"/api/quests/{questId}/deactivate", adminToken);
+            using var deactivated = await QuestApiClient.SendAsync(_api.Catalog, HttpMethod.Post, $"/api/quests/{questId}/deactivate", adminToken);
         }
     }
 
     private async Task<JsonElement> CreateAsync(HttpClient http, string path, string token, object body)
     {
-        using var response = await _api.SendAsync(http, HttpMethod.Post, path, token, JsonContent.Create(body));
+        using var response = await QuestApiClient.SendAsync(http, HttpMethod.Post, path, token, JsonContent.Create(body));
         await QuestApiClient.EnsureStatusAsync(response, HttpStatusCode.Created);
         return await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
     }

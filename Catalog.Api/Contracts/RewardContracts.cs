@@ -1,0 +1,15 @@
+namespace QuestAspire.Catalog.Api.Contracts;
+
+/// <summary>A reward on the wire: <c>{ reward_id, name, item, qty, is_active }</c>.</summary>
+public sealed record RewardResponse(Guid RewardId, string Name, RewardItem Item, int Qty, bool IsActive)
+{
+    public static RewardResponse From(Reward reward) =>
+        new(reward.Id, reward.Name, reward.Item, reward.Qty, reward.IsActive);
+}
+
+/// <summary>
+/// The body of POST and PUT <c>/api/rewards</c>. Every member is nullable so that a missing
+/// field is reported as a field error rather than silently defaulted; <see cref="Item"/> is a
+/// string so that an unknown item is a field error too.
+/// </summary>
+public sealed record RewardRequest(string? Name, string? Item, int? Qty);

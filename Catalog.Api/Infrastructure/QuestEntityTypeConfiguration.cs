@@ -1,0 +1,33 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace QuestAspire.Catalog.Api.Infrastructure;
+
+public sealed class QuestEntityTypeConfiguration : IEntityTypeConfiguration<Quest>
+{
+    public void Configure(EntityTypeBuilder<Quest> builder)
+    {
+        builder.ToTable("quests", table =>
+        {
+            table.HasCheckConstraint("ck_quests_streak", "streak >= 1");
+            table.HasCheckConstraint("ck_quests_duplication", "duplication >= 1");
+        });
+
+        builder.HasKey(q => q.Id).HasName("pk_quests");
+        builder.Property(q => q.Id).HasColumnName("quest_id").ValueGeneratedNever();
+        builder.Property(q => q.Name).HasColumnName("name").HasMaxLength(CatalogRules.MaxNameLength);
+        builder.Property(q => q.Description).HasColumnName("description").HasMaxLength(CatalogRules.MaxDescriptionLength);
+        builder.Property(q => q.Streak).HasColumnName("streak");
+        builder.Property(q => q.Duplication).HasColumnName("duplication");
+        builder.Property(q => q.AutoClaim).HasColumnName("auto_claim");
+        builder.Property(q => q.IsActive).HasColumnName("is_active");
+        builder.Property(q => q.RewardId).HasColumnName("reward_id");
+
+        // A reward that quests pay cannot be deleted, only deactivated.
+        builder.HasOne(q => q.Reward).WithMany().HasForeignKey(q => q.RewardId)
+            .HasConstraintName("fk_quests_rewards_reward_id").OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(q => q.RewardId).HasDatabaseName("ix_quests_reward_id");
+
+        builder.HasIndex(q => q.Name).IsUnique().HasDatabaseName("ix_quests_name");
+    }
+}

@@ -1,0 +1,27 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace QuestAspire.Catalog.Api.Infrastructure;
+
+public sealed class RewardEntityTypeConfiguration : IEntityTypeConfiguration<Reward>
+{
+    public void Configure(EntityTypeBuilder<Reward> builder)
+    {
+        // The database repeats the domain rules so that no other writer can break them.
+        builder.ToTable("rewards", table =>
+        {
+            table.HasCheckConstraint("ck_rewards_qty", "qty >= 1");
+            table.HasCheckConstraint("ck_rewards_item", "item IN ('gold', 'diamond')");
+        });
+
+        builder.HasKey(r => r.Id).HasName("pk_rewards");
+        builder.Property(r => r.Id).HasColumnName("reward_id").ValueGeneratedNever();
+        builder.Property(r => r.Name).HasColumnName("name").HasMaxLength(CatalogRules.MaxNameLength);
+        builder.Property(r => r.Item).HasColumnName("item").HasMaxLength(16)
+            .HasConversion(item => item == RewardItem.Gold ? "gold" : "diamond", value => value == "gold" ? RewardItem.Gold : RewardItem.Diamond);
+        builder.Property(r => r.Qty).HasColumnName("qty");
+        builder.Property(r => r.IsActive).HasColumnName("is_active");
+
+        builder.HasIndex(r => r.Name).IsUnique().HasDatabaseName("ix_rewards_name");
+    }
+}

@@ -1,0 +1,176 @@
+namespace QuestAspire.Catalog.Api.Model;
+
+/// <summary>A quest as an admin defines it, after <see cref="CatalogRules.ValidateQuest"/>.</summary>
+public sealed record QuestDefinition(string Name, string Description, int Streak, int Duplication, bool AutoClaim, Guid RewardId);
+
+/// <summary>A reward as an admin defines it, after <see cref="CatalogRules.ValidateReward"/>.</summary>
+public sealed record RewardDefinition(string Name, RewardItem Item, int Qty);
+
+/// <summary>
+/// The outcome of a rule check: a value, or errors keyed by the public (snake_case) field name
+/// they concern, ready for a validation problem.
+/// </summary>
+public sealed class Validated<T>
+    where T : class
+{
+    internal Validated(T? value, IReadOnlyDictionary<string, string[]> errors) => (Value, Errors) = (value, errors);
+
+    /// <summary>The checked value; null when there are errors.</summary>
+    public T? Value { get; }
+
+    public IReadOnlyDictionary<string, string[]> Errors { get; }
+
+    public bool IsValid => Value is not null;
+}
+
+/// <summary>
+/// The rules a quest or reward definition must follow on its own. Rules that need the database
+/// (unique names, the reward exists) are checked by the API against the data.
+/// </summary>
+public static class CatalogRules
+{
+    public const int MaxNameLength = 100;
+    public const int MaxDescriptionLength = 1000;
+
+    // Upper bounds keep counters and wallet credits far from overflow in the other services.
+    public const int MaxStreak = 10_000;
+    public const int MaxDuplication = 10_000;
+    public const int MaxQty = 1_000_000;
+
+    private static readonly IReadOnlyDictionary<string, string[]> NoErrors = new Dictionary<string, string[]>();
+
+    /// <summary>The public field names errors are reported under.</summary>
+    public static class Fields
+    {
+        public const string Name = "name";
+        public const string Description = "description";
+        public const string Streak = "streak";
+        public const string Duplication = "duplication";
+        public const string AutoClaim = "auto_claim";
+        public const string RewardId = "reward_id";
+        public const string Item = "item";
+        public const string Qty = "qty";
+    }
+
+    public static Validated<QuestDefinition> ValidateQuest(
+        string? name, string? description, int? streak, int? duplication, bool? autoClaim, Guid? rewardId)
+    {
+        var errors = new Errors();
+        var checkedName = CheckName(name, errors);
+
+        var checkedDescription = description?.Trim();
+        if (checkedDescription is null)
+        {
+            errors.Add(Fields.Description, "description is required.");
+        }
+        else if (checkedDescription.Length > MaxDescriptionLength)
+        {
+            errors.Add(Fields.Description, $"description must be at most {MaxDescriptionLength} characters.");
+        }
+
+        CheckCount(streak, Fields.Streak, MaxStreak, errors);
+        CheckCount(duplication, Fields.Duplication, MaxDuplication, errors);
+
+        if (autoClaim is null)
+        {
+            errors.Add(Fields.AutoClaim, "auto_claim is required (true or false).");
+        }
+
+        if (rewardId is null)
+        {
+            errors.Add(Fields.RewardId, "reward_id is required.");
+        }
+        else if (rewardId == Guid.Empty)
+        {
+            errors.Add(Fields.RewardId, "reward_id must not be the empty uuid.");
+        }
+
+        return errors.Count > 0
+            ? new(null, errors.ToDictionary())
+            : new(new(checkedName!, checkedDescription!, streak!.Value, duplication!.Value, autoClaim!.Value, rewardId!.Value), NoErrors);
+    }
+
+    public static Validated<RewardDefinition> ValidateReward(string? name, string? item, int? qty)
+    {
+        var errors = new Errors();
+        var checkedName = CheckName(name, errors);
+
+        RewardItem? checkedItem = item switch
+        {
+            "gold" => RewardItem.Gold,
+            "diamond" => RewardItem.Diamond,
+            _ => null,
+        };
+        if (item is null)
+        {
+            errors.Add(Fields.Item, "item is required (gold or diamond).");
+        }
+        else if (checkedItem is null)
+        {
+            errors.Add(Fields.Item, "item must be gold or diamond.");
+        }
+
+        CheckCount(qty, Fields.Qty, MaxQty, errors);
+
+        return errors.Count > 0
+            ? new(null, errors.ToDictionary())
+            : new(new(checkedName!, checkedItem!.Value, qty!.Value), NoErrors);
+    }
+
+    private static string? CheckName(string? name, Errors errors)
+    {
+        var trimmed = name?.Trim();
+        if (string.IsNullOrEmpty(trimmed))
+        {
+            errors.Add(Fields.Name, "name is required.");
+            return null;
+        }
+
+        if (trimmed.Length > MaxNameLength)
+        {
+            errors.Add(Fields.Name, $"name must be at most {MaxNameLength} characters.");
+        }
+
+        if (trimmed.Any(char.IsControl))
+        {
+            errors.Add(Fields.Name, "name must not contain control characters.");
+        }
+
+        return trimmed;
+    }
+
+    private static void CheckCount(int? value, string field, int max, Errors errors)
+    {
+        if (value is null)
+        {
+            errors.Add(field, $"{field} is required.");
+        }
+        else if (value < 1)
+        {
+            errors.Add(field, $"{field} must be at least 1.");
+        }
+        else if (value > max)
+        {
+            errors.Add(field, $"{field} must be at most {max}.");
+        }
+    }
+
+    private sealed class Errors
+    {
+        private readonly Dictionary<string, List<string>> _errors = [];
+
+        public int Count => _errors.Count;
+
+        public void Add(string field, string message)
+        {
+            if (!_errors.TryGetValue(field, out var messages))
+            {
+                _errors[field] = messages = [];
+            }
+
+            messages.Add(message);
+        }
+
+        public Dictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
+    }
+}

@@ -1,0 +1,32 @@
+namespace QuestAspire.Catalog.Api.Model;
+
+/// <summary>What completing a quest pays: <see cref="Qty"/> of <see cref="Item"/>.</summary>
+public sealed class Reward
+{
+    public Guid Id { get; init; }
+
+    public required string Name { get; set; }
+
+    public RewardItem Item { get; set; }
+
+    public int Qty { get; set; }
+
+    public bool IsActive { get; set; } = true;
+
+    public static Reward Create(RewardDefinition definition) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        Name = definition.Name,
+        Item = definition.Item,
+        Qty = definition.Qty,
+    };
+
+    public void Apply(RewardDefinition definition)
+    {
+        Name = definition.Name;
+        Item = definition.Item;
+        Qty = definition.Qty;
+    }
+
+    public void Deactivate() => IsActive = false;
+}

@@ -1,0 +1,2 @@
+global using QuestAspire.Catalog.Api.Model;
+global using Xunit;
