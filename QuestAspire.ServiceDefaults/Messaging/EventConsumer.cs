@@ -51,7 +51,33 @@ public sealed class EventConsumer<THandler>(
 
     private sealed record Delivery(ulong Tag, ReadOnlyMemory<byte> Body, bool Redelivered, ActivityContext ParentContext);
 
+    private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(15);
+
+    // A lost channel (broker restart, network) ends a session; the next one starts on a new
+    // channel. Deliveries not yet acknowledged go back to the queue and come again.
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(500);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ConsumeAsync(() => delay = TimeSpan.FromMilliseconds(500), stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Consuming {Queue} stopped; reconnecting in {Delay}", _options.Queue, delay);
+                await Task.Delay(delay, stoppingToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxReconnectDelay.Ticks));
+            }
+        }
+    }
+
+    private async Task ConsumeAsync(Action connected, CancellationToken stoppingToken)
     {
         var subscribed = MessagingNames.Subscriptions[_options.Queue].ToHashSet(StringComparer.Ordinal);
         await using var channel = await connection.CreateChannelAsync(cancellationToken: stoppingToken);
@@ -67,26 +93,25 @@ public sealed class EventConsumer<THandler>(
             deliveries.Writer.TryWrite(new Delivery(args.DeliveryTag, args.Body.ToArray(), args.Redelivered, parent));
             return Task.CompletedTask;
         };
+        channel.ChannelShutdownAsync += (_, args) =>
+        {
+            deliveries.Writer.TryComplete(new IOException($"The channel of {_options.Queue} closed: {args.ReplyText}"));
+            return Task.CompletedTask;
+        };
         await channel.BasicConsumeAsync(_options.Queue, autoAck: false, consumer, stoppingToken);
         logger.LogInformation("Consuming {Queue} (prefetch {Prefetch})", _options.Queue, _options.PrefetchCount);
+        connected();
 
         var batch = new List<Delivery>(_options.MaxBatchSize);
-        try
+        while (await deliveries.Reader.WaitToReadAsync(stoppingToken))
         {
-            while (await deliveries.Reader.WaitToReadAsync(stoppingToken))
+            batch.Clear();
+            while (batch.Count < _options.MaxBatchSize && deliveries.Reader.TryRead(out var delivery))
             {
-                batch.Clear();
-                while (batch.Count < _options.MaxBatchSize && deliveries.Reader.TryRead(out var delivery))
-                {
-                    batch.Add(delivery);
-                }
-
-                await ProcessBatchAsync(channel, batch, subscribed, stoppingToken);
+                batch.Add(delivery);
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Unacknowledged deliveries return to the queue when the channel closes.
+
+            await ProcessBatchAsync(channel, batch, subscribed, stoppingToken);
         }
     }
 
