@@ -1,5 +1,6 @@
 using QuestAspire;
 using QuestAspire.AppHost.Infrastructure;
+using QuestAspire.AppHost.Kubernetes;
 
 var builder = DistributedApplication.CreateBuilder(args);
 var infrastructure = builder.GetInfrastructureMode();
@@ -46,5 +47,7 @@ builder.AddProject<Projects.Web>(ResourceNames.Web)
     .WithReference(processingWorker).WaitFor(processingWorker)
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health");
+
+builder.AddKubernetesManifests();
 
 builder.Build().Run();

@@ -1,0 +1,3 @@
+global using k8s;
+global using k8s.Models;
+global using Xunit;
