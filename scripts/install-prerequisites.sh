@@ -24,6 +24,13 @@ if $for_tests || ! container_runtime_answers; then
   packages+=(postgresql rabbitmq-server redis-server)
 fi
 
+if $for_tests; then
+  # chromium: the browser tests drive Debian's Chromium through Playwright.
+  packages+=(chromium)
+  # node and npm: the Kubernetes tests validate manifests with the npm package kubernetes-models.
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+fi
+
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
@@ -35,4 +42,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing ${missing[*]} ..."
   $sudo apt-get update -q
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if $for_tests && ! command -v kubectl >/dev/null 2>&1; then
+  echo "kubectl is missing (the Kubernetes tests run 'kubectl kustomize'); install it from https://kubernetes.io/docs/tasks/tools/." >&2
+  exit 1
 fi
