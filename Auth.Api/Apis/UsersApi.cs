@@ -92,41 +92,46 @@ public static class UsersApi
     {
         var userId = principal.GetUserId();
         var db = services.Db;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-
-        var claim = await db.RewardClaims
-            .FromSql($"SELECT * FROM reward_claims WHERE claim_id = {claimId} AND user_id = {userId} FOR UPDATE")
-            .SingleOrDefaultAsync(cancellationToken);
-        if (claim is null)
+        // EF's retrying strategy (on in the Aspire integration) runs the transaction as one retriable unit.
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
         {
-            return TypedResults.NotFound(new ProblemDetails
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+
+            var claim = await db.RewardClaims
+                .FromSql($"SELECT * FROM reward_claims WHERE claim_id = {claimId} AND user_id = {userId} FOR UPDATE")
+                .SingleOrDefaultAsync(ct);
+            if (claim is null)
             {
-                Status = StatusCodes.Status404NotFound,
-                Title = "Claim not found",
-                Detail = $"You have no reward claim {claimId}.",
-            });
-        }
+                return (Results<Ok<ClaimResultResponse>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>)TypedResults.NotFound(new ProblemDetails
+                {
+                    Status = StatusCodes.Status404NotFound,
+                    Title = "Claim not found",
+                    Detail = $"You have no reward claim {claimId}.",
+                });
+            }
 
-        if (claim.Status == ClaimStatus.Claimed)
-        {
-            return TypedResults.Conflict(new ProblemDetails
+            if (claim.Status == ClaimStatus.Claimed)
             {
-                Status = StatusCodes.Status409Conflict,
-                Title = "Already claimed",
-                Detail = $"The reward of claim {claimId} was already credited to your wallet.",
-            });
-        }
+                return TypedResults.Conflict(new ProblemDetails
+                {
+                    Status = StatusCodes.Status409Conflict,
+                    Title = "Already claimed",
+                    Detail = $"The reward of claim {claimId} was already credited to your wallet.",
+                });
+            }
 
-        var user = await db.Users
-            .FromSql($"SELECT * FROM users WHERE user_id = {userId} FOR UPDATE")
-            .SingleAsync(cancellationToken);
-        claim.ClaimInto(user, services.Time.GetUtcNow());
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+            var user = await db.Users
+                .FromSql($"SELECT * FROM users WHERE user_id = {userId} FOR UPDATE")
+                .SingleAsync(ct);
+            claim.ClaimInto(user, services.Time.GetUtcNow());
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
 
-        AuthTelemetry.RewardsCredited.Add(1, new KeyValuePair<string, object?>("reward.item", claim.RewardItem.ToString()));
-        services.Logger.LogInformation("Claim {ClaimId} credited {Qty} {Item} to user {UserId}", claim.Id, claim.RewardQty, claim.RewardItem, userId);
-        return TypedResults.Ok(new ClaimResultResponse(ClaimResponse.From(claim), new WalletResponse(user.Gold, user.Diamond)));
+            AuthTelemetry.RewardsCredited.Add(1, new KeyValuePair<string, object?>("reward.item", claim.RewardItem.ToString()));
+            services.Logger.LogInformation("Claim {ClaimId} credited {Qty} {Item} to user {UserId}", claim.Id, claim.RewardQty, claim.RewardItem, userId);
+            return TypedResults.Ok(new ClaimResultResponse(ClaimResponse.From(claim), new WalletResponse(user.Gold, user.Diamond)));
+        }, cancellationToken);
     }
 
     private static async Task<Results<Ok<UserResponse>, NotFound<ProblemDetails>>> SetBannedAsync(

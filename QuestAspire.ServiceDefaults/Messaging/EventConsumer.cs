@@ -134,6 +134,7 @@ public sealed class EventConsumer<THandler>(
             }
         }
 
+        var requeued = new HashSet<ulong>();
         if (events.Count > 0 && !await TryHandleAsync([.. events.Select(e => e.Event)], cancellationToken))
         {
             // Find the one that fails: handle each alone, put back only what still fails.
@@ -142,12 +143,18 @@ public sealed class EventConsumer<THandler>(
                 if (events.Count == 1 || !await TryHandleAsync([received], cancellationToken))
                 {
                     await channel.BasicNackAsync(delivery.Tag, multiple: false, requeue: true, cancellationToken);
+                    requeued.Add(delivery.Tag);
                 }
             }
         }
 
-        // Everything up to the last tag is now committed, dead-lettered or put back.
-        await channel.BasicAckAsync(batch[^1].Tag, multiple: true, cancellationToken);
+        // Everything else up to the last tag is committed or dead-lettered: one ack covers it. A
+        // tag that was put back is no longer outstanding and must not be acknowledged.
+        var lastDone = batch.LastOrDefault(d => !requeued.Contains(d.Tag));
+        if (lastDone is not null)
+        {
+            await channel.BasicAckAsync(lastDone.Tag, multiple: true, cancellationToken);
+        }
     }
 
     private async Task<bool> TryHandleAsync(IReadOnlyList<ReceivedEvent> events, CancellationToken cancellationToken)

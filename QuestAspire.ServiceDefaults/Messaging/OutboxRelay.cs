@@ -78,31 +78,38 @@ public sealed class OutboxRelay<TContext>(
     {
         await using var scope = scopeFactory.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
-        var rows = await db.OutboxMessages
-            .FromSql($"SELECT * FROM outbox_messages WHERE sent_at IS NULL ORDER BY created_at LIMIT {BatchSize} FOR UPDATE SKIP LOCKED")
-            .ToListAsync(cancellationToken);
-        if (rows.Count == 0)
+        // The Aspire Npgsql integration turns on EF's retrying strategy, which runs a
+        // user-initiated transaction only as a whole unit it can retry.
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
         {
-            return 0;
-        }
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
 
-        foreach (var row in rows)
-        {
-            using (var activity = ActivitySource.StartActivity($"outbox relay {row.EventType}", ActivityKind.Internal, row.ParentContext))
+            var rows = await db.OutboxMessages
+                .FromSql($"SELECT * FROM outbox_messages WHERE sent_at IS NULL ORDER BY created_at LIMIT {BatchSize} FOR UPDATE SKIP LOCKED")
+                .ToListAsync(ct);
+            if (rows.Count == 0)
             {
-                activity?.SetTag("event.id", row.Id);
-                activity?.SetTag("event.type", row.EventType);
-                await publisher.PublishAsync(MessagingNames.EventsExchange, row.EventType, row.Id, row.EventType, row.Payload, headers: null, cancellationToken);
+                return 0;
             }
 
-            row.SentAt = timeProvider.GetUtcNow();
-        }
+            foreach (var row in rows)
+            {
+                using (var activity = ActivitySource.StartActivity($"outbox relay {row.EventType}", ActivityKind.Internal, row.ParentContext))
+                {
+                    activity?.SetTag("event.id", row.Id);
+                    activity?.SetTag("event.type", row.EventType);
+                    await publisher.PublishAsync(MessagingNames.EventsExchange, row.EventType, row.Id, row.EventType, row.Payload, headers: null, ct);
+                }
 
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        logger.LogDebug("Relayed {Count} outbox messages", rows.Count);
-        return rows.Count;
+                row.SentAt = timeProvider.GetUtcNow();
+            }
+
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            logger.LogDebug("Relayed {Count} outbox messages", rows.Count);
+            return rows.Count;
+        }, cancellationToken);
     }
 }

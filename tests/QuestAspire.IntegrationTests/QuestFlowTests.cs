@@ -138,7 +138,7 @@ public sealed class QuestFlowTests(AppFixture fixture) : IDisposable
         }
     }
 
-    private async Task<JsonElement> CreateAsync(HttpClient http, string path, string token, object body)
+    private static async Task<JsonElement> CreateAsync(HttpClient http, string path, string token, object body)
     {
         using var response = await QuestApiClient.SendAsync(http, HttpMethod.Post, path, token, JsonContent.Create(body));
         await QuestApiClient.EnsureStatusAsync(response, HttpStatusCode.Created);

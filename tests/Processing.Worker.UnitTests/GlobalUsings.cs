@@ -1,0 +1,2 @@
+global using QuestAspire.Processing.Worker.Model;
+global using Xunit;

@@ -1,0 +1,604 @@
+using System.Buffers.Text;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace QuestAspire.IntegrationTests;
+
+/// <summary>
+/// Processing.Worker against the running AppHost: events are published straight to RabbitMQ,
+/// results read from its database and its read API. Every test uses users of its own.
+/// </summary>
+public sealed class ProcessingWorkerTests(AppFixture fixture) : IAsyncLifetime
+{
+    private static readonly TimeSpan ProcessingTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+
+    private IConnection? _rabbit;
+    private NpgsqlDataSource? _database;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private IConnection Rabbit => _rabbit ?? throw new InvalidOperationException("Not initialized.");
+
+    private NpgsqlDataSource Database => _database ?? throw new InvalidOperationException("Not initialized.");
+
+    public async ValueTask InitializeAsync()
+    {
+        var rabbitConnectionString = await fixture.App.GetConnectionStringAsync(ResourceNames.RabbitMQ, Ct).AsTask().WaitAsync(RequestTimeout, Ct)
+            ?? throw new InvalidOperationException("rabbitmq has no connection string.");
+        _rabbit = await new ConnectionFactory { Uri = new Uri(rabbitConnectionString) }.CreateConnectionAsync(Ct).WaitAsync(RequestTimeout, Ct);
+
+        var databaseConnectionString = await fixture.App.GetConnectionStringAsync(ResourceNames.ProcessingDb, Ct).AsTask().WaitAsync(RequestTimeout, Ct)
+            ?? throw new InvalidOperationException("processingdb has no connection string.");
+        _database = NpgsqlDataSource.Create(databaseConnectionString);
+
+        // The worker declares the topology when its consumer starts, just after it reports healthy.
+        await EventuallyAsync("the processing-events queue to exist", QueueExistsAsync, exists => exists);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_rabbit is not null)
+        {
+            await _rabbit.DisposeAsync();
+        }
+
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData(3, 1)]
+    [InlineData(6, 2)]
+    [InlineData(9, 2)]
+    public async Task SignIns_CountTowardTheSeedQuest_UpToItsDuplication(int signIns, int completions)
+    {
+        var quest = await SeedQuestAsync();
+        var user = Guid.NewGuid();
+
+        await PublishSignInsAsync(user, signIns);
+
+        var state = await WaitForSignInsAsync(user, quest, signIns);
+        Assert.True(state.Completions == completions && state.CompletionNumbers.SequenceEqual(Enumerable.Range(1, completions)),
+            $"{signIns} sign-ins should complete {quest.Name} {completions} time(s); saw {state}");
+        Assert.True(state.Progress == (0, completions), $"progress row after {signIns} sign-ins: {state}");
+        Assert.True(state.LoggedEvents == signIns + state.AllCompletions, $"the log should hold every sign-in and completion once: {state}");
+
+        // QuestCompleted leaves through the outbox: each row is published (confirmed) and marked sent.
+        var outbox = await EventuallyAsync($"the {completions} QuestCompleted outbox row(s) of {user} to be sent",
+            () => OutboxAsync(user), o => o.Sent == o.Total && o.Total == state.AllCompletions);
+        Assert.Equal(state.AllCompletions, outbox.Total);
+    }
+
+    [Fact]
+    public async Task QuestCompleted_IsRelayedInTheTraceOfTheSignInThatCompletedIt()
+    {
+        var quest = await SeedQuestAsync();
+        var user = Guid.NewGuid();
+        var traceId = ActivityTraceId.CreateRandom();
+        var start = DateTimeOffset.UtcNow;
+
+        await PublishAsync(
+            SignIn(user, Guid.NewGuid(), Wire.NewUserSignIn, start),
+            SignIn(user, Guid.NewGuid(), Wire.UserSignIn, start.AddSeconds(1)),
+            SignIn(user, Guid.NewGuid(), Wire.UserSignIn, start.AddSeconds(2)) with { TraceParent = $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01" });
+
+        await WaitForSignInsAsync(user, quest, 3);
+        var outbox = await EventuallyAsync($"the QuestCompleted outbox row of {user} to be sent", () => OutboxAsync(user), o => o is { Total: 1, Sent: 1 });
+        Assert.True(outbox.TraceParents.Single()?.Contains(traceId.ToString(), StringComparison.Ordinal) == true,
+            $"the outbox row should continue trace {traceId}: {outbox}");
+    }
+
+    [Fact]
+    public async Task SameEvent_DeliveredTwice_IsStoredAndCountedOnce()
+    {
+        var quest = await SeedQuestAsync();
+        var user = Guid.NewGuid();
+        var start = DateTimeOffset.UtcNow;
+        var first = SignIn(user, Guid.NewGuid(), Wire.NewUserSignIn, start);
+        var second = SignIn(user, Guid.NewGuid(), Wire.UserSignIn, start.AddSeconds(1));
+        var third = SignIn(user, Guid.NewGuid(), Wire.UserSignIn, start.AddSeconds(2));
+
+        // Twice in a row (one batch, most likely), then again after it was committed.
+        await PublishAsync(first, first, second);
+        await WaitForSignInsAsync(user, quest, 2);
+        await PublishAsync(first, second, third);
+
+        var state = await WaitForSignInsAsync(user, quest, 3);
+        // Anything still in flight would be behind the third event in the queue: give it a moment.
+        await Task.Delay(TimeSpan.FromSeconds(1), Ct);
+        state = await StateAsync(user, quest);
+        Assert.True(state is { SignIns: 3, Completions: 1, Progress: (0, 1) }, $"3 distinct sign-ins, each delivered twice: {state}");
+    }
+
+    [Fact]
+    public async Task FiftyParallelSignIns_ForOneUser_GiveExactCounts()
+    {
+        var quest = await SeedQuestAsync();
+        var user = Guid.NewGuid();
+        var start = DateTimeOffset.UtcNow;
+        var events = Enumerable.Range(0, 50).Select(i => (Id: Guid.NewGuid(), At: start.AddMilliseconds(i))).ToList();
+
+        // Five publishers at once, ten events each.
+        await Task.WhenAll(events.Chunk(10).Select(chunk =>
+            PublishAsync([.. chunk.Select(e => SignIn(user, e.Id, Wire.UserSignIn, e.At))])));
+
+        var state = await WaitForSignInsAsync(user, quest, 50);
+        Assert.True(state is { Completions: 2, Progress: (0, 2) }, $"50 sign-ins reach the limit of 2 completions: {state}");
+        var logged = await SignInIdsAsync(user);
+        Assert.Equal(events.Select(e => e.Id).Order(), logged.Order());
+    }
+
+    [Fact]
+    public async Task SignIn_WithANonUtcTimestamp_IsRecordedAtTheSameInstant()
+    {
+        var quest = await SeedQuestAsync();
+        var user = Guid.NewGuid();
+        var occurredAt = new DateTimeOffset(DateTimeOffset.UtcNow.Ticks / TimeSpan.TicksPerMillisecond * TimeSpan.TicksPerMillisecond, TimeSpan.Zero)
+            .ToOffset(TimeSpan.FromHours(2));
+
+        await PublishAsync(SignIn(user, Guid.NewGuid(), Wire.UserSignIn, occurredAt));
+
+        var state = await WaitForSignInsAsync(user, quest, 1);
+        Assert.True(state is { SignIns: 1, Progress: (1, 0) }, $"one sign-in: {state}");
+        using var http = WorkerClient(await TokenAsync(user, "player"));
+        var events = await GetJsonAsync(http, $"/api/users/{user}/events", HttpStatusCode.OK);
+        Assert.Equal(occurredAt, events.GetProperty("items")[0].GetProperty("occurred_at").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task PoisonMessages_AreDeadLetteredWithTheReason_AndTheNextEventIsProcessed()
+    {
+        var quest = await SeedQuestAsync();
+        var user = Guid.NewGuid();
+        var marker = user.ToString();
+        var now = DateTimeOffset.UtcNow;
+        // Routed as sign-ins, so they reach the worker's queue whatever their body says.
+        var badJson = new Message(Wire.UserSignIn, Encoding.UTF8.GetBytes($$"""{ "event_id": "{{marker}}", "event_type": "UserSignIn", """));
+        var unknownType = SignIn(user, Guid.NewGuid(), "NoSuchEvent", now) with { RoutingKey = Wire.UserSignIn };
+        var missingFields = new Message(Wire.UserSignIn, Encoding.UTF8.GetBytes($$"""{ "event_type": "UserSignIn", "user_id": "{{marker}}" }"""));
+
+        await PublishAsync(badJson, unknownType, missingFields, SignIn(user, Guid.NewGuid(), Wire.UserSignIn, now));
+
+        var state = await WaitForSignInsAsync(user, quest, 1);
+        Assert.True(state is { SignIns: 1, LoggedEvents: 1, Progress: (1, 0) }, $"only the good event counts: {state}");
+
+        var deadLetters = await TakeDeadLettersAsync(marker, expected: 3);
+        Assert.Collection(
+            deadLetters.OrderBy(d => d.Reason, StringComparer.Ordinal),
+            d => Assert.Contains("event type 'NoSuchEvent' is not handled", d.Reason, StringComparison.Ordinal),
+            d => Assert.Contains("event_id and user_id must be non-empty UUIDs", d.Reason, StringComparison.Ordinal),
+            d => Assert.Contains("not valid JSON", d.Reason, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ReadApi_OwnToken_ReturnsProgressAndEventsNewestFirst()
+    {
+        var quest = await SeedQuestAsync();
+        var user = Guid.NewGuid();
+        await PublishSignInsAsync(user, 4);
+        var state = await WaitForSignInsAsync(user, quest, 4);
+        using var http = WorkerClient(await TokenAsync(user, "player"));
+
+        var progress = await GetJsonAsync(http, $"/api/users/{user}/progress", HttpStatusCode.OK);
+        var seed = progress.EnumerateArray().SingleOrDefault(p => p.GetProperty("quest_id").GetGuid() == quest.Id);
+        Assert.True(seed.ValueKind == JsonValueKind.Object, $"no {quest.Name} in {progress}");
+        Assert.Equal(quest.Name, seed.GetProperty("quest_name").GetString());
+        Assert.Equal((1, 3, 1, 2), (seed.GetProperty("progress").GetInt32(), seed.GetProperty("streak").GetInt32(),
+            seed.GetProperty("completions").GetInt32(), seed.GetProperty("duplication").GetInt32()));
+        Assert.Equal(JsonValueKind.String, seed.GetProperty("updated_at").ValueKind);
+
+        var page1 = await GetJsonAsync(http, $"/api/users/{user}/events?page=1&page_size=2", HttpStatusCode.OK);
+        var pageLast = await GetJsonAsync(http, $"/api/users/{user}/events?page=3&page_size=2", HttpStatusCode.OK);
+        var all = await GetJsonAsync(http, $"/api/users/{user}/events", HttpStatusCode.OK);
+
+        Assert.Equal((1, 2, state.LoggedEvents), (page1.GetProperty("page").GetInt32(), page1.GetProperty("page_size").GetInt32(), page1.GetProperty("total").GetInt32()));
+        Assert.Equal(2, page1.GetProperty("items").GetArrayLength());
+        Assert.Equal(Math.Clamp(state.LoggedEvents - 4, 0, 2), pageLast.GetProperty("items").GetArrayLength());
+        Assert.Equal(20, all.GetProperty("page_size").GetInt32());
+        var items = all.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(state.LoggedEvents, items.Count);
+        var times = items.Select(i => i.GetProperty("occurred_at").GetDateTimeOffset()).ToList();
+        Assert.True(times.SequenceEqual(times.OrderDescending()), $"not newest first: {all}");
+        Assert.All(items, i => Assert.Equal(user, i.GetProperty("user_id").GetGuid()));
+        var completed = items.Single(i => i.GetProperty("event_type").GetString() == Wire.QuestCompleted
+            && i.GetProperty("data").GetProperty("quest_id").GetGuid() == quest.Id);
+        Assert.Equal((quest.Name, 1), (completed.GetProperty("data").GetProperty("quest_name").GetString(), completed.GetProperty("data").GetProperty("completion").GetInt32()));
+        Assert.Equal(JsonValueKind.String, completed.GetProperty("recorded_at").ValueKind);
+    }
+
+    [Theory]
+    [InlineData("progress")]
+    [InlineData("events")]
+    public async Task ReadApi_AnotherUsersToken_IsForbiddenWithAProblem(string resource)
+    {
+        using var http = WorkerClient(await TokenAsync(Guid.NewGuid(), "player"));
+
+        using var response = await SendAsync(http, $"/api/users/{Guid.NewGuid()}/{resource}");
+
+        await AssertProblemAsync(response, HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task ReadApi_AdminToken_ReadsAnyUser()
+    {
+        var quest = await SeedQuestAsync();
+        var user = Guid.NewGuid();
+        await PublishSignInsAsync(user, 1);
+        var state = await WaitForSignInsAsync(user, quest, 1);
+        using var http = WorkerClient(await TokenAsync(Guid.NewGuid(), "admin"));
+
+        var progress = await GetJsonAsync(http, $"/api/users/{user}/progress", HttpStatusCode.OK);
+        var events = await GetJsonAsync(http, $"/api/users/{user}/events", HttpStatusCode.OK);
+
+        Assert.Equal(1, progress.EnumerateArray().Single(p => p.GetProperty("quest_id").GetGuid() == quest.Id).GetProperty("progress").GetInt32());
+        Assert.Equal(state.LoggedEvents, events.GetProperty("total").GetInt32());
+        Assert.All(events.GetProperty("items").EnumerateArray(), i => Assert.Equal(user, i.GetProperty("user_id").GetGuid()));
+    }
+
+    [Theory]
+    [InlineData("progress")]
+    [InlineData("events")]
+    public async Task ReadApi_NoToken_IsUnauthorized(string resource)
+    {
+        using var http = WorkerClient(token: null);
+
+        using var response = await SendAsync(http, $"/api/users/{Guid.NewGuid()}/{resource}");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ReadApi_TokenSignedWithAnotherKey_IsUnauthorized()
+    {
+        var user = Guid.NewGuid();
+        using var http = WorkerClient(Token(user, "player", new string('k', 64)));
+
+        using var response = await SendAsync(http, $"/api/users/{user}/progress");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("page=0", "page")]
+    [InlineData("page=-3", "page")]
+    [InlineData("page_size=0", "page_size")]
+    [InlineData("page_size=101", "page_size")]
+    [InlineData("page=0&page_size=1000", "page")]
+    [InlineData("page=abc", "page")]
+    [InlineData("page_size=ten", "page_size")]
+    public async Task ReadApi_BadPaging_IsAValidationProblem(string query, string field)
+    {
+        var user = Guid.NewGuid();
+        using var http = WorkerClient(await TokenAsync(user, "player"));
+
+        using var response = await SendAsync(http, $"/api/users/{user}/events?{query}");
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.True(problem.TryGetProperty("errors", out var errors) && errors.TryGetProperty(field, out _), $"no error for {field}: {problem}");
+    }
+
+    [Theory]
+    [InlineData("/api/users/not-a-uuid/progress", HttpStatusCode.NotFound)]
+    [InlineData("/api/users/not-a-uuid/events", HttpStatusCode.NotFound)]
+    [InlineData("/api/users/{user}/progress?page=abc", HttpStatusCode.OK)]
+    [InlineData("/api/users/{user}/events?page=2147483647&page_size=100", HttpStatusCode.OK)]
+    public async Task ReadApi_MalformedInput_IsAClientErrorNeverA500(string path, HttpStatusCode expected)
+    {
+        var user = Guid.NewGuid();
+        using var http = WorkerClient(await TokenAsync(user, "player"));
+
+        using var response = await SendAsync(http, path.Replace("{user}", user.ToString(), StringComparison.Ordinal));
+
+        Assert.Equal(expected, response.StatusCode);
+    }
+
+    // ---- events in ----
+
+    /// <summary>A message for the events exchange; the routing key is the event type.</summary>
+    private sealed record Message(string RoutingKey, byte[] Body, string? TraceParent = null);
+
+    private Task PublishSignInsAsync(Guid user, int count)
+    {
+        var start = DateTimeOffset.UtcNow;
+        // As Auth publishes them: the first sign-in ever is NewUserSignIn, later ones UserSignIn.
+        return PublishAsync(
+        [
+            SignIn(user, Guid.NewGuid(), Wire.NewUserSignIn, start),
+            .. Enumerable.Range(1, count - 1).Select(i => SignIn(user, Guid.NewGuid(), Wire.UserSignIn, start.AddSeconds(i))),
+        ]);
+    }
+
+    /// <summary>The envelope every service publishes: <c>{ event_id, event_type, user_id, occurred_at, data }</c>.</summary>
+    private static Message SignIn(Guid user, Guid eventId, string eventType, DateTimeOffset occurredAt) =>
+        new(eventType, JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        {
+            ["event_id"] = eventId,
+            ["event_type"] = eventType,
+            ["user_id"] = user,
+            ["occurred_at"] = occurredAt,
+            ["data"] = new Dictionary<string, object>(),
+        }));
+
+    /// <summary>Publishes in order, each confirmed by the broker and routed to a queue (mandatory).</summary>
+    private async Task PublishAsync(params Message[] messages)
+    {
+        await using var channel = await Rabbit.CreateChannelAsync(
+            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), Ct);
+        foreach (var message in messages)
+        {
+            var properties = new BasicProperties
+            {
+                ContentType = "application/json",
+                DeliveryMode = DeliveryModes.Persistent,
+                // As a traced publisher's client writes it (W3C trace context in the headers).
+                Headers = message.TraceParent is null ? null : new Dictionary<string, object?> { ["traceparent"] = message.TraceParent },
+            };
+            await channel.BasicPublishAsync(Wire.EventsExchange, message.RoutingKey, mandatory: true, properties, message.Body, Ct)
+                .AsTask().WaitAsync(RequestTimeout, Ct);
+        }
+    }
+
+    private async Task<bool> QueueExistsAsync()
+    {
+        await using var channel = await Rabbit.CreateChannelAsync(cancellationToken: Ct);
+        try
+        {
+            await channel.QueueDeclarePassiveAsync(Wire.ProcessingEventsQueue, Ct);
+            return true;
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            return false;
+        }
+    }
+
+    private sealed record DeadLetter(string Body, string Reason);
+
+    /// <summary>
+    /// Takes this test's messages off the dead-letter queue. Other messages are left unacknowledged
+    /// and return to the queue when the channel closes, for whoever they belong to.
+    /// </summary>
+    private async Task<List<DeadLetter>> TakeDeadLettersAsync(string marker, int expected)
+    {
+        var found = new List<DeadLetter>();
+        var others = 0;
+        await using var channel = await Rabbit.CreateChannelAsync(cancellationToken: Ct);
+        var consumer = new AsyncEventingBasicConsumer(channel);
+        consumer.ReceivedAsync += async (_, args) =>
+        {
+            var body = Encoding.UTF8.GetString(args.Body.Span);
+            if (!body.Contains(marker, StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref others);
+                return;
+            }
+
+            var reason = args.BasicProperties.Headers?.TryGetValue(Wire.DeadLetterReasonHeader, out var value) == true && value is byte[] bytes
+                ? Encoding.UTF8.GetString(bytes)
+                : "(no reason header)";
+            lock (found)
+            {
+                found.Add(new DeadLetter(body, reason));
+            }
+
+            await channel.BasicAckAsync(args.DeliveryTag, multiple: false);
+        };
+        var tag = await channel.BasicConsumeAsync(Wire.DeadLetterQueueOf(Wire.ProcessingEventsQueue), autoAck: false, consumer, Ct);
+
+        var seen = await EventuallyAsync($"{expected} dead letters carrying {marker}", () => Task.FromResult(Snapshot()), s => s.Found.Count >= expected);
+        await channel.BasicCancelAsync(tag, cancellationToken: Ct);
+        return seen.Found;
+
+        DeadLetters Snapshot()
+        {
+            lock (found)
+            {
+                return new DeadLetters([.. found], Volatile.Read(ref others));
+            }
+        }
+    }
+
+    private sealed record DeadLetters(List<DeadLetter> Found, int Others)
+    {
+        public override string ToString() => $"{Found.Count} of ours [{string.Join("; ", Found)}], {Others} of others";
+    }
+
+    // ---- results out ----
+
+    private sealed record SeedQuest(Guid Id, string Name);
+
+    private sealed record UserState(
+        int LoggedEvents, int SignIns, int Completions, int AllCompletions, int[] CompletionNumbers, (int Progress, int Completions)? Progress)
+    {
+        public override string ToString() =>
+            $"{{ logged: {LoggedEvents}, sign-ins: {SignIns}, completions of the seed quest: {Completions} [{string.Join(',', CompletionNumbers)}], all completions: {AllCompletions}, progress row: {Progress?.ToString() ?? "none"} }}";
+    }
+
+    private async Task<UserState> StateAsync(Guid user, SeedQuest quest)
+    {
+        await using var command = Database.CreateCommand("""
+            SELECT count(*)::int,
+                   (count(*) FILTER (WHERE event_type IN ('UserSignIn', 'NewUserSignIn')))::int,
+                   (count(*) FILTER (WHERE event_type = 'QuestCompleted' AND data->>'quest_id' = @quest))::int,
+                   (count(*) FILTER (WHERE event_type = 'QuestCompleted'))::int,
+                   coalesce(array_agg((data->>'completion')::int ORDER BY (data->>'completion')::int)
+                       FILTER (WHERE event_type = 'QuestCompleted' AND data->>'quest_id' = @quest), '{}'),
+                   (SELECT progress FROM quest_progress WHERE user_id = @user AND quest_id = @questId),
+                   (SELECT completions FROM quest_progress WHERE user_id = @user AND quest_id = @questId)
+            FROM events WHERE user_id = @user
+            """);
+        command.Parameters.AddWithValue("user", user);
+        command.Parameters.AddWithValue("quest", quest.Id.ToString());
+        command.Parameters.AddWithValue("questId", quest.Id);
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        await reader.ReadAsync(Ct);
+        return new UserState(
+            reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetFieldValue<int[]>(4),
+            reader.IsDBNull(5) ? null : (reader.GetInt32(5), reader.GetInt32(6)));
+    }
+
+    private Task<UserState> WaitForSignInsAsync(Guid user, SeedQuest quest, int signIns) =>
+        EventuallyAsync($"{signIns} sign-in(s) of {user} in the event log", () => StateAsync(user, quest), s => s.SignIns >= signIns);
+
+    private async Task<List<Guid>> SignInIdsAsync(Guid user)
+    {
+        await using var command = Database.CreateCommand("SELECT event_id FROM events WHERE user_id = @user AND event_type IN ('UserSignIn', 'NewUserSignIn')");
+        command.Parameters.AddWithValue("user", user);
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        var ids = new List<Guid>();
+        while (await reader.ReadAsync(Ct))
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+
+        return ids;
+    }
+
+    private sealed record OutboxState(int Total, int Sent, string?[] TraceParents)
+    {
+        public override string ToString() => $"{{ rows: {Total}, sent: {Sent}, trace parents: [{string.Join(", ", TraceParents)}] }}";
+    }
+
+    private async Task<OutboxState> OutboxAsync(Guid user)
+    {
+        await using var command = Database.CreateCommand("""
+            SELECT count(*)::int, (count(*) FILTER (WHERE sent_at IS NOT NULL))::int, coalesce(array_agg(trace_parent), '{}')
+            FROM outbox_messages
+            WHERE id IN (SELECT event_id FROM events WHERE user_id = @user AND event_type = 'QuestCompleted')
+            """);
+        command.Parameters.AddWithValue("user", user);
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        await reader.ReadAsync(Ct);
+        return new OutboxState(reader.GetInt32(0), reader.GetInt32(1), reader.GetFieldValue<string?[]>(2));
+    }
+
+    /// <summary>The seeded quest, as Catalog.Api serves it; these tests' arithmetic assumes streak 3, duplication 2.</summary>
+    private async Task<SeedQuest> SeedQuestAsync()
+    {
+        using var http = fixture.App.CreateHttpClient(ResourceNames.CatalogApi);
+        using var response = await http.GetAsync("/api/quests?include_inactive=true", Ct).WaitAsync(RequestTimeout, Ct);
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.IsSuccessStatusCode, $"Catalog.Api GET /api/quests answered {(int)response.StatusCode}: {body}");
+
+        using var quests = JsonDocument.Parse(body);
+        var seed = quests.RootElement.EnumerateArray().FirstOrDefault(q => q.GetProperty("name").GetString() == "signin_three");
+        Assert.True(seed.ValueKind == JsonValueKind.Object, $"Catalog.Api has no quest signin_three: {body}");
+        Assert.True(
+            seed.GetProperty("streak").GetInt32() == 3 && seed.GetProperty("duplication").GetInt32() == 2 && seed.GetProperty("is_active").GetBoolean(),
+            $"signin_three is not the active streak 3 / duplication 2 seed quest: {seed}");
+        return new SeedQuest(seed.GetProperty("quest_id").GetGuid(), "signin_three");
+    }
+
+    // ---- the read API ----
+
+    private HttpClient WorkerClient(string? token)
+    {
+        var http = fixture.App.CreateHttpClient(ResourceNames.ProcessingWorker);
+        if (token is not null)
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return http;
+    }
+
+    private static Task<HttpResponseMessage> SendAsync(HttpClient http, string path) =>
+        http.GetAsync(path, Ct).WaitAsync(RequestTimeout, Ct);
+
+    private static async Task<JsonElement> GetJsonAsync(HttpClient http, string path, HttpStatusCode expected)
+    {
+        using var response = await SendAsync(http, path);
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == expected, $"GET {path} answered {(int)response.StatusCode}, expected {(int)expected}: {body}");
+        return JsonSerializer.Deserialize<JsonElement>(body);
+    }
+
+    private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == expected, $"answered {(int)response.StatusCode}, expected {(int)expected}: {body}");
+        Assert.True(response.Content.Headers.ContentType?.MediaType == "application/problem+json",
+            $"expected problem details, got {response.Content.Headers.ContentType}: {body}");
+        var problem = JsonSerializer.Deserialize<JsonElement>(body);
+        Assert.Equal((int)expected, problem.GetProperty("status").GetInt32());
+        return problem;
+    }
+
+    private async Task<string> TokenAsync(Guid user, string role)
+    {
+        var parameter = fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources
+            .OfType<ParameterResource>().Single(p => p.Name == ResourceNames.JwtSigningKey);
+        var key = await parameter.GetValueAsync(Ct).AsTask().WaitAsync(RequestTimeout, Ct)
+            ?? throw new InvalidOperationException($"{ResourceNames.JwtSigningKey} has no value.");
+        return Token(user, role, key);
+    }
+
+    /// <summary>An access token as Auth.Api issues them: HS256, issuer questaspire-auth, audience questaspire.</summary>
+    private static string Token(Guid user, string role, string signingKey)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var header = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["alg"] = "HS256", ["typ"] = "JWT" }));
+        var payload = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        {
+            ["sub"] = user.ToString(),
+            ["unique_name"] = $"test-{user:N}",
+            ["role"] = role,
+            ["iss"] = "questaspire-auth",
+            ["aud"] = "questaspire",
+            ["iat"] = now,
+            ["nbf"] = now,
+            ["exp"] = now + 600,
+        }));
+        var signature = Base64Url.EncodeToString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(signingKey), Encoding.UTF8.GetBytes($"{header}.{payload}")));
+        return $"{header}.{payload}.{signature}";
+    }
+
+    // ---- waiting ----
+
+    private static async Task<T> EventuallyAsync<T>(string what, Func<Task<T>> probe, Func<T, bool> done)
+    {
+        var deadline = DateTime.UtcNow + ProcessingTimeout;
+        while (true)
+        {
+            var seen = await probe().WaitAsync(RequestTimeout, Ct);
+            if (done(seen))
+            {
+                return seen;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Waited {ProcessingTimeout.TotalSeconds:F0} s for {what}; last seen: {seen}");
+            }
+
+            await Task.Delay(PollInterval, Ct);
+        }
+    }
+
+    /// <summary>
+    /// The wire names (MessagingNames in ServiceDefaults, which this project does not reference):
+    /// they are the contract, so the tests spell them out.
+    /// </summary>
+    private static class Wire
+    {
+        public const string EventsExchange = "questaspire.events";
+        public const string ProcessingEventsQueue = "processing-events";
+        public const string DeadLetterReasonHeader = "x-questaspire-reason";
+        public const string NewUserSignIn = "NewUserSignIn";
+        public const string UserSignIn = "UserSignIn";
+        public const string QuestCompleted = "QuestCompleted";
+
+        public static string DeadLetterQueueOf(string queue) => $"{queue}.dead-letter";
+    }
+}
