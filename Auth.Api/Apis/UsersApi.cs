@@ -122,7 +122,7 @@ public static class UsersApi
             }
 
             var user = await db.Users
-                .FromSql($"SELECT * FROM users WHERE user_id = {userId} FOR UPDATE")
+                .FromSql($"SELECT *, xmin FROM users WHERE user_id = {userId} FOR UPDATE") // xmin: the row version is a system column
                 .SingleAsync(ct);
             claim.ClaimInto(user, services.Time.GetUtcNow());
             await db.SaveChangesAsync(ct);
