@@ -1,3 +1,4 @@
+using QuestAspire.Web.Apis;
 using QuestAspire.Web.Components;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -7,14 +8,14 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/error", createScopeForErrors: true);
-}
-
+// In every environment: a visitor gets a friendly page, never a stack trace (details go to the logs).
+app.UseExceptionHandler("/error", createScopeForErrors: true);
+app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseAntiforgery();
+
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapAccountApi();
 app.MapDefaultEndpoints();
 
 app.Run();

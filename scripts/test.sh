@@ -8,7 +8,8 @@ bash scripts/install-prerequisites.sh --tests || exit 1
 dotnet build QuestAspire.sln -nologo -v quiet || { echo "tests: 0 passed, 1 failed"; exit 1; }
 
 log=$(mktemp)
-dotnet test --solution QuestAspire.sln --no-build "$@" 2>&1 | tee "$log"
+# One test project at a time: each end-to-end project starts its own AppHost, and two at once crowd two cores.
+dotnet test --solution QuestAspire.sln --no-build --max-parallel-test-modules 1 "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 # The last "Test run summary" block of Microsoft.Testing.Platform holds the totals of all projects.

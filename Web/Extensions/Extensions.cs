@@ -1,14 +1,58 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.Http.Resilience;
 using QuestAspire.Web.Services;
 
 namespace QuestAspire.Web.Extensions;
 
 public static class Extensions
 {
+    /// <summary>The auth cookie: it carries the user's access token, encrypted, never readable by scripts.</summary>
+    public const string SessionCookieName = "QuestAspire.Session";
+
+    /// <summary>
+    /// Adds Blazor with interactive server rendering, cookie sign-in, and the clients of Auth,
+    /// Catalog and Processing, reached by service discovery.
+    /// </summary>
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
-        // Service discovery resolves these names to the endpoints the AppHost gave each service.
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(options =>
+            {
+                options.Cookie.Name = SessionCookieName;
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Lax;
+                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.LoginPath = "/account/login";
+                options.AccessDeniedPath = "/account/denied";
+                // Each sign-in sets the cookie to expire with the access token; it is never extended past it.
+                options.SlidingExpiration = false;
+            });
+        builder.Services.AddAuthorization();
+        builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddScoped<AuthenticationStateProvider, SessionRevalidatingAuthenticationStateProvider>();
+        builder.Services.AddScoped<UserSession>();
+        builder.Services.AddScoped<WalletState>();
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        builder.Services.ConfigureAll<HttpStandardResilienceOptions>(options =>
+        {
+            // Every POST and PUT of this site changes something (a sign-in counts toward quests, a
+            // claim credits a wallet): the standard resilience handler must not send one twice.
+            options.Retry.DisableForUnsafeHttpMethods();
+            // A person is waiting: say soon that a service is down rather than retry for half a minute.
+            options.Retry.MaxRetryAttempts = 2;
+            options.Retry.Delay = TimeSpan.FromMilliseconds(250);
+        });
+
+        builder.Services.AddHttpClient<AuthClient>(http => http.BaseAddress = ServiceUri(ResourceNames.AuthApi));
+        builder.Services.AddHttpClient<CatalogClient>(http => http.BaseAddress = ServiceUri(ResourceNames.CatalogApi));
+        builder.Services.AddHttpClient<ProcessingClient>(http => http.BaseAddress = ServiceUri(ResourceNames.ProcessingWorker));
         builder.Services.AddHttpClient<SystemStatusClient>();
     }
+
+    // Service discovery resolves these names to the endpoints the AppHost gave each service.
+    private static Uri ServiceUri(string resourceName) => new($"http://{resourceName}");
 }

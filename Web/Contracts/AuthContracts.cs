@@ -1,0 +1,32 @@
+namespace QuestAspire.Web.Contracts;
+
+// The shapes Auth.Api answers with (snake_case on the wire). Enums stay strings here: the Web
+// shows them and sends none back, so a value added by the API cannot break a page.
+
+public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn);
+
+public sealed record UserProfile(Guid UserId, string UserName, string Status, string Role, int Gold, int Diamond)
+{
+    public Wallet Wallet => new(Gold, Diamond);
+}
+
+public sealed record Wallet(int Gold, int Diamond);
+
+public sealed record RewardClaim(
+    Guid ClaimId,
+    Guid QuestId,
+    string QuestName,
+    string RewardItem,
+    int RewardQty,
+    string Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? ClaimedAt)
+{
+    public const string PendingStatus = "Pending";
+
+    public bool IsPending => Status == PendingStatus;
+}
+
+public sealed record ClaimResult(RewardClaim Claim, Wallet Wallet);
+
+public sealed record SignUpRequest(string UserName, string Password);

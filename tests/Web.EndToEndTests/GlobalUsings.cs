@@ -1,0 +1,8 @@
+global using Aspire.Hosting;
+global using Aspire.Hosting.ApplicationModel;
+global using Aspire.Hosting.Testing;
+global using Microsoft.Extensions.DependencyInjection;
+global using Microsoft.Playwright;
+global using QuestAspire.IntegrationTests;
+global using Xunit;
+global using static Microsoft.Playwright.Assertions;
