@@ -34,7 +34,9 @@ var authApi = builder.AddProject<Projects.Auth_Api>(ResourceNames.AuthApi)
     .WithEnvironment("Auth__AdminPassword", adminPassword)
     .WithHttpHealthCheck("/health");
 
+// Two replicas share the queue, so exact counts across replicas are exercised on every run.
 var processingWorker = builder.AddProject<Projects.Processing_Worker>(ResourceNames.ProcessingWorker)
+    .WithReplicas(2)
     .WithReference(processingDb).WaitFor(processingDb)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
     .WithReference(catalogApi).WaitFor(catalogApi)

@@ -10,7 +10,7 @@ public sealed class PlatformTests(AppFixture fixture)
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
     [Fact]
-    public void EveryResource_IsHealthy_InLocalProcessesMode()
+    public async Task EveryResource_IsHealthy_InLocalProcessesMode()
     {
         var model = fixture.App.Services.GetRequiredService<DistributedApplicationModel>();
         Assert.IsType<LocalPostgresServerResource>(model.Resources.Single(r => r.Name == ResourceNames.Postgres));
@@ -26,11 +26,16 @@ public sealed class PlatformTests(AppFixture fixture)
         var notifications = fixture.App.Services.GetRequiredService<ResourceNotificationService>();
         foreach (var name in expected)
         {
-            Assert.True(notifications.TryGetCurrentState(name, out var state), $"no state for {name}");
+            // Answers at once for a healthy resource; a replicated one (processing-worker) is healthy per replica.
+            var state = await notifications.WaitForResourceHealthyAsync(name, TestContext.Current.CancellationToken)
+                .WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
             Assert.True(
                 state.Snapshot.State?.Text == KnownResourceStates.Running && state.Snapshot.HealthStatus == HealthStatus.Healthy,
                 $"{name} is {state.Snapshot.State?.Text}/{state.Snapshot.HealthStatus}; all: {TestAppHost.DescribeStates(fixture.App)}");
         }
+
+        var worker = model.Resources.Single(r => r.Name == ResourceNames.ProcessingWorker);
+        Assert.True(worker.TryGetLastAnnotation<ReplicaAnnotation>(out var replicas) && replicas.Replicas == 2, "processing-worker runs two replicas");
     }
 
     [Theory]
@@ -74,11 +79,13 @@ public sealed class PlatformTests(AppFixture fixture)
     [InlineData(ResourceNames.AuthApi, ResourceNames.RabbitMQ, @"^amqp://\w+:\w+@localhost:\d+$")]
     [InlineData(ResourceNames.ProcessingWorker, ResourceNames.RabbitMQ, @"^amqp://\w+:\w+@localhost:\d+$")]
     [InlineData(ResourceNames.CatalogApi, ResourceNames.Redis, @"^localhost:\d+,password=\w+,ssl=false$")]
-    public void Service_GetsTheContainerModeConnectionString(string service, string connectionName, string shape)
+    public async Task Service_GetsTheContainerModeConnectionString(string service, string connectionName, string shape)
     {
         // The environment the service process was started with, as the orchestrator reports it.
         var notifications = fixture.App.Services.GetRequiredService<ResourceNotificationService>();
-        Assert.True(notifications.TryGetCurrentState(service, out var state), $"no state for {service}");
+        // Any instance of the service (processing-worker has two replicas, started alike).
+        var state = await notifications.WaitForResourceAsync(service, e => !e.Snapshot.EnvironmentVariables.IsEmpty, TestContext.Current.CancellationToken)
+            .WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         var environment = state.Snapshot.EnvironmentVariables
             .Where(e => e.IsFromSpec && e.Value is not null)
             .ToDictionary(e => e.Name, e => e.Value!);
