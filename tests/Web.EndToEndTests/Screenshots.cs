@@ -3,8 +3,9 @@ using System.Reflection;
 namespace QuestAspire.Web.EndToEndTests;
 
 /// <summary>
-/// Every page the tests visit is saved under the test output (TestResults/screenshots/); the
-/// ones the README shows are copied to docs/screenshots/ as well.
+/// Every page the tests visit is saved under the test output (TestResults/screenshots/). With
+/// <c>QUESTASPIRE_UPDATE_SCREENSHOTS=1</c> the ones the README shows are copied to
+/// docs/screenshots/ as well (off by default, so a test run leaves the work tree clean).
 /// </summary>
 public static class Screenshots
 {
@@ -36,6 +37,11 @@ public static class Screenshots
 
     private static string? FindDocsDirectory()
     {
+        if (Environment.GetEnvironmentVariable("QUESTASPIRE_UPDATE_SCREENSHOTS") != "1")
+        {
+            return null;
+        }
+
         var root = typeof(Screenshots).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
         return root is not null && File.Exists(Path.Combine(root, "QuestAspire.sln"))
