@@ -1,8 +1,6 @@
-using System.Buffers.Text;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Npgsql;
@@ -268,7 +266,7 @@ public sealed class ProcessingWorkerTests(AppFixture fixture) : IAsyncLifetime
     public async Task ReadApi_TokenSignedWithAnotherKey_IsUnauthorized()
     {
         var user = Guid.NewGuid();
-        using var http = WorkerClient(Token(user, "player", new string('k', 64)));
+        using var http = WorkerClient(TestTokens.Create(new string('k', 64), "player", userId: user));
 
         using var response = await SendAsync(http, $"/api/users/{user}/progress");
 
@@ -541,34 +539,8 @@ public sealed class ProcessingWorkerTests(AppFixture fixture) : IAsyncLifetime
         return problem;
     }
 
-    private async Task<string> TokenAsync(Guid user, string role)
-    {
-        var parameter = fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources
-            .OfType<ParameterResource>().Single(p => p.Name == ResourceNames.JwtSigningKey);
-        var key = await parameter.GetValueAsync(Ct).AsTask().WaitAsync(RequestTimeout, Ct)
-            ?? throw new InvalidOperationException($"{ResourceNames.JwtSigningKey} has no value.");
-        return Token(user, role, key);
-    }
-
-    /// <summary>An access token as Auth.Api issues them: HS256, issuer questaspire-auth, audience questaspire.</summary>
-    private static string Token(Guid user, string role, string signingKey)
-    {
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var header = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["alg"] = "HS256", ["typ"] = "JWT" }));
-        var payload = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
-        {
-            ["sub"] = user.ToString(),
-            ["unique_name"] = $"test-{user:N}",
-            ["role"] = role,
-            ["iss"] = "questaspire-auth",
-            ["aud"] = "questaspire",
-            ["iat"] = now,
-            ["nbf"] = now,
-            ["exp"] = now + 600,
-        }));
-        var signature = Base64Url.EncodeToString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(signingKey), Encoding.UTF8.GetBytes($"{header}.{payload}")));
-        return $"{header}.{payload}.{signature}";
-    }
+    private async Task<string> TokenAsync(Guid user, string role) =>
+        TestTokens.Create(await TestTokens.GetSigningKeyAsync(fixture.App, Ct), role, userName: $"test-{user:N}", userId: user);
 
     // ---- waiting ----
 

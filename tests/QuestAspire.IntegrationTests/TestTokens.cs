@@ -28,13 +28,13 @@ public static class TestTokens
     }
 
     /// <summary>A token for <paramref name="role"/>, valid from a minute before <paramref name="issuedAt"/> for <paramref name="lifetime"/>.</summary>
-    public static string Create(string signingKey, string role, DateTimeOffset? issuedAt = null, TimeSpan? lifetime = null, string userName = "test-user")
+    public static string Create(string signingKey, string role, DateTimeOffset? issuedAt = null, TimeSpan? lifetime = null, string userName = "test-user", Guid? userId = null)
     {
         var now = issuedAt ?? DateTimeOffset.UtcNow;
         var header = new Dictionary<string, object> { ["alg"] = "HS256", ["typ"] = "JWT" };
         var payload = new Dictionary<string, object>
         {
-            ["sub"] = Guid.NewGuid().ToString(),
+            ["sub"] = (userId ?? Guid.NewGuid()).ToString(),
             ["unique_name"] = userName,
             ["role"] = role,
             ["iss"] = Issuer,
