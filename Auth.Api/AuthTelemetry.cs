@@ -1,20 +1,37 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using QuestAspire.Auth.Api.Model;
+using QuestAspire.ServiceDefaults.Telemetry;
 
 namespace QuestAspire.Auth.Api;
 
-/// <summary>Auth's activity source and meter.</summary>
-public static class AuthTelemetry
+/// <summary>Auth's spans and counters, on the service's <c>QuestAspire.Auth</c> source and meter.</summary>
+public sealed class AuthTelemetry
 {
-    public const string Name = ServiceDefaults.Extensions.TelemetryPrefix + "Auth";
+    public const string Service = "Auth";
 
-    public static readonly ActivitySource ActivitySource = new(Name);
+    private readonly Counter<long> _signIns;
+    private readonly Counter<long> _claimsStored;
+    private readonly Counter<long> _rewardsCredited;
 
-    private static readonly Meter Meter = new(Name);
+    public AuthTelemetry(ServiceTelemetry telemetry)
+    {
+        ActivitySource = telemetry.ActivitySource;
+        _signIns = telemetry.Meter.CreateCounter<long>("auth.sign_ins", unit: "{sign-in}", description: "Successful sign-ins.");
+        _claimsStored = telemetry.Meter.CreateCounter<long>("auth.claims.stored", unit: "{claim}", description: "Reward claims stored from quest completions.");
+        _rewardsCredited = telemetry.Meter.CreateCounter<long>("auth.rewards.credited", unit: "{reward}", description: "Rewards credited to wallets, by a claim or automatically.");
+    }
 
-    public static readonly Counter<long> SignIns = Meter.CreateCounter<long>("auth.sign_ins", description: "Successful sign-ins");
+    public ActivitySource ActivitySource { get; }
 
-    public static readonly Counter<long> ClaimsStored = Meter.CreateCounter<long>("auth.claims.stored", description: "Reward claims stored from quest completions");
+    public void SignedIn(string eventType) =>
+        _signIns.Add(1, new KeyValuePair<string, object?>("event.type", eventType));
 
-    public static readonly Counter<long> RewardsCredited = Meter.CreateCounter<long>("auth.rewards.credited", description: "Rewards credited to wallets");
+    public void ClaimStored(RewardClaim claim) =>
+        _claimsStored.Add(1, new KeyValuePair<string, object?>("reward.item", RewardItemTag(claim)));
+
+    public void RewardCredited(RewardClaim claim) =>
+        _rewardsCredited.Add(1, new KeyValuePair<string, object?>("reward.item", RewardItemTag(claim)));
+
+    public static string RewardItemTag(RewardClaim claim) => claim.RewardItem.ToString().ToLowerInvariant();
 }

@@ -12,6 +12,7 @@ app.UseApiDefaults();
 app.UseRateLimiter();
 
 app.MapDefaultEndpoints();
+app.MapMetricsEndpoint();
 app.MapLoginApi();
 app.MapUsersApi();
 

@@ -10,6 +10,7 @@ var app = builder.Build();
 
 app.UseApiDefaults();
 app.MapDefaultEndpoints();
+app.MapMetricsEndpoint();
 app.MapProgressApi();
 
 app.Run();

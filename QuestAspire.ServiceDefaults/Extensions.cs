@@ -17,6 +17,7 @@ public static class Extensions
 {
     public const string HealthPath = "/health";
     public const string AlivePath = "/alive";
+    public const string MetricsPath = "/metrics";
 
     /// <summary>Our own activity sources and meters all start with this prefix.</summary>
     public const string TelemetryPrefix = "QuestAspire.";
@@ -67,13 +68,14 @@ public static class Extensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter(InfrastructureMeters)
-                .AddMeter(TelemetryPrefix + "*"))
+                .AddMeter(TelemetryPrefix + "*")
+                .AddPrometheusExporter())
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(TelemetryPrefix + "*")
                 .AddSource(InfrastructureSources)
                 .AddAspNetCoreInstrumentation(options =>
-                    options.Filter = context => !IsHealthRequest(context.Request.Path))
+                    options.Filter = context => !IsHealthRequest(context.Request.Path) && !IsMetricsRequest(context.Request.Path))
                 .AddHttpClientInstrumentation(options =>
                     options.FilterHttpRequestMessage = request => !IsHealthRequest(request.RequestUri?.AbsolutePath)));
 
@@ -109,6 +111,20 @@ public static class Extensions
 
         return app;
     }
+
+    /// <summary>
+    /// Maps <c>/metrics</c>: the service's meters in the Prometheus text format, for a scraper
+    /// (or a test) that reads one replica's counters; the same instruments go to the dashboard
+    /// over OTLP. Backend services only: Web is the public entry point and does not publish it.
+    /// </summary>
+    public static WebApplication MapMetricsEndpoint(this WebApplication app)
+    {
+        app.MapPrometheusScrapingEndpoint(MetricsPath);
+        return app;
+    }
+
+    private static bool IsMetricsRequest(string? path) =>
+        path is not null && path.StartsWith(MetricsPath, StringComparison.OrdinalIgnoreCase);
 
     private static bool IsHealthRequest(string? path) =>
         path is not null

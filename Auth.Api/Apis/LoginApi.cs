@@ -55,7 +55,7 @@ public static class LoginApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        using var activity = AuthTelemetry.ActivitySource.StartActivity("sign-in");
+        using var activity = services.Telemetry.ActivitySource.StartActivity("sign-in");
         var user = await services.Db.Users.SingleOrDefaultAsync(u => u.UserName == userName, cancellationToken);
         if (user is null)
         {
@@ -104,7 +104,7 @@ public static class LoginApi
             {
                 await services.Db.SaveChangesAsync(cancellationToken);
                 services.OutboxSignal.Notify();
-                AuthTelemetry.SignIns.Add(1, new KeyValuePair<string, object?>("event.type", signIn.EventType));
+                services.Telemetry.SignedIn(signIn.EventType);
                 return signIn;
             }
             catch (DbUpdateConcurrencyException) when (attempt < 5)
@@ -122,6 +122,7 @@ public sealed class AuthServices(
     IPasswordHasher<User> hasher,
     TokenService tokens,
     OutboxSignal outboxSignal,
+    AuthTelemetry telemetry,
     TimeProvider time,
     ILogger<AuthServices> logger)
 {
@@ -132,6 +133,8 @@ public sealed class AuthServices(
     public TokenService Tokens { get; } = tokens;
 
     public OutboxSignal OutboxSignal { get; } = outboxSignal;
+
+    public AuthTelemetry Telemetry { get; } = telemetry;
 
     public TimeProvider Time { get; } = time;
 

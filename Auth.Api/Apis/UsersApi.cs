@@ -128,7 +128,7 @@ public static class UsersApi
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
 
-            AuthTelemetry.RewardsCredited.Add(1, new KeyValuePair<string, object?>("reward.item", claim.RewardItem.ToString()));
+            services.Telemetry.RewardCredited(claim);
             services.Logger.LogInformation("Claim {ClaimId} credited {Qty} {Item} to user {UserId}", claim.Id, claim.RewardQty, claim.RewardItem, userId);
             return TypedResults.Ok(new ClaimResultResponse(ClaimResponse.From(claim), new WalletResponse(user.Gold, user.Diamond)));
         }, cancellationToken);

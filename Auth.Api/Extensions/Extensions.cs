@@ -8,6 +8,7 @@ using QuestAspire.Auth.Api.Services;
 using QuestAspire.ServiceDefaults.Api;
 using QuestAspire.ServiceDefaults.Data;
 using QuestAspire.ServiceDefaults.Messaging;
+using QuestAspire.ServiceDefaults.Telemetry;
 
 namespace QuestAspire.Auth.Api.Extensions;
 
@@ -16,6 +17,8 @@ public static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddApiDefaults();
+        builder.AddServiceTelemetry(AuthTelemetry.Service);
+        builder.Services.AddSingleton<AuthTelemetry>();
         builder.AddNpgsqlDbContext<AuthDbContext>(ResourceNames.AuthDb);
         builder.AddRabbitMQClient(ResourceNames.RabbitMQ);
 

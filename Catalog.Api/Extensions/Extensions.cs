@@ -1,4 +1,5 @@
 using QuestAspire.ServiceDefaults.Data;
+using QuestAspire.ServiceDefaults.Telemetry;
 
 namespace QuestAspire.Catalog.Api.Extensions;
 
@@ -18,6 +19,7 @@ public static class Extensions
             .BindConfiguration(CatalogCacheOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.AddServiceTelemetry(CatalogTelemetry.Service);
         builder.Services.AddSingleton<CatalogTelemetry>();
         builder.Services.AddSingleton<CatalogCache>();
     }

@@ -35,7 +35,7 @@ public sealed class CatalogCache(
     public async Task<T?> GetOrLoadAsync<T>(string entity, string key, Func<CancellationToken, Task<T?>> load, CancellationToken cancellationToken)
         where T : class
     {
-        using var activity = CatalogTelemetry.ActivitySource.StartActivity($"catalog.cache {entity}");
+        using var activity = telemetry.ActivitySource.StartActivity($"catalog.cache {entity}");
         activity?.SetTag("catalog.cache.key", key);
 
         var database = redis.GetDatabase();

@@ -1,24 +1,25 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using QuestAspire.ServiceDefaults.Telemetry;
 
 namespace QuestAspire.Catalog.Api.Services;
 
-/// <summary>The catalog's own spans and cache counters (ServiceDefaults exports every <c>QuestAspire.*</c> source and meter).</summary>
+/// <summary>The catalog's spans and cache counters, on the service's <c>QuestAspire.Catalog</c> source and meter.</summary>
 public sealed class CatalogTelemetry
 {
-    public const string Name = "QuestAspire.Catalog";
-
-    public static readonly ActivitySource ActivitySource = new(Name);
+    public const string Service = "Catalog";
 
     private readonly Counter<long> _hits;
     private readonly Counter<long> _misses;
 
-    public CatalogTelemetry(IMeterFactory meterFactory)
+    public CatalogTelemetry(ServiceTelemetry telemetry)
     {
-        var meter = meterFactory.Create(Name);
-        _hits = meter.CreateCounter<long>("catalog.cache.hits", unit: "{read}", description: "Catalog reads answered from Redis.");
-        _misses = meter.CreateCounter<long>("catalog.cache.misses", unit: "{read}", description: "Catalog reads that went to the database.");
+        ActivitySource = telemetry.ActivitySource;
+        _hits = telemetry.Meter.CreateCounter<long>("catalog.cache.hits", unit: "{read}", description: "Catalog reads answered from Redis.");
+        _misses = telemetry.Meter.CreateCounter<long>("catalog.cache.misses", unit: "{read}", description: "Catalog reads that went to the database.");
     }
+
+    public ActivitySource ActivitySource { get; }
 
     public void CacheHit(string entity) => _hits.Add(1, new KeyValuePair<string, object?>("entity", entity));
 

@@ -4,6 +4,7 @@ using QuestAspire.Processing.Worker.IntegrationEvents.Handlers;
 using QuestAspire.Processing.Worker.Services;
 using QuestAspire.ServiceDefaults.Api;
 using QuestAspire.ServiceDefaults.Data;
+using QuestAspire.ServiceDefaults.Telemetry;
 
 namespace QuestAspire.Processing.Worker.Extensions;
 
@@ -13,6 +14,8 @@ public static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddApiDefaults();
+        builder.AddServiceTelemetry(ProcessingTelemetry.Service);
+        builder.Services.AddSingleton<ProcessingTelemetry>();
 
         builder.AddNpgsqlDbContext<ProcessingDbContext>(ResourceNames.ProcessingDb);
         // Registered before the consumer and the relay: hosted services start in order, so no

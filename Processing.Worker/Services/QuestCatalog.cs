@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace QuestAspire.Processing.Worker.Services;
@@ -17,6 +18,7 @@ public sealed class CatalogUnavailableException(string message, Exception innerE
 public sealed class QuestCatalog(
     IServiceScopeFactory scopeFactory,
     IOptions<CatalogOptions> options,
+    ProcessingTelemetry telemetry,
     TimeProvider timeProvider,
     ILogger<QuestCatalog> logger) : IDisposable
 {
@@ -87,8 +89,11 @@ public sealed class QuestCatalog(
 
     private bool IsStale() => timeProvider.GetUtcNow().UtcTicks >= Interlocked.Read(ref _nextRefreshTicks);
 
+    // Its own trace: the refresh serves every event from now on, not the one whose read noticed the copy was old.
     private async Task RefreshInBackgroundAsync()
     {
+        Activity.Current = null;
+        using var activity = telemetry.ActivitySource.StartActivity("refresh quest catalog");
         try
         {
             await RefreshAsync(_disposed.Token);

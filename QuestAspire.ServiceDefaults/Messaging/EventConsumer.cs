@@ -8,9 +8,6 @@ using RabbitMQ.Client.Events;
 
 namespace QuestAspire.ServiceDefaults.Messaging;
 
-/// <summary>An event taken off a queue, with the trace it continues.</summary>
-public sealed record ReceivedEvent(IntegrationEvent Event, ActivityContext ParentContext, bool Redelivered);
-
 /// <summary>
 /// Handles the events of one queue. It gets them in batches (one DI scope and, normally, one
 /// database transaction per batch) because committing once per message caps throughput near the
@@ -18,7 +15,7 @@ public sealed record ReceivedEvent(IntegrationEvent Event, ActivityContext Paren
 /// </summary>
 public interface IIntegrationEventHandler
 {
-    Task HandleAsync(IReadOnlyList<ReceivedEvent> events, CancellationToken cancellationToken);
+    Task HandleAsync(EventBatch events, CancellationToken cancellationToken);
 }
 
 public sealed class EventConsumerOptions
@@ -43,13 +40,15 @@ public sealed class EventConsumer<THandler>(
     IConnection connection,
     IServiceScopeFactory scopeFactory,
     EventPublisher publisher,
+    MessagingTelemetry telemetry,
+    TimeProvider timeProvider,
     IOptions<EventConsumerOptions> options,
     ILogger<EventConsumer<THandler>> logger) : BackgroundService
     where THandler : IIntegrationEventHandler
 {
     private readonly EventConsumerOptions _options = options.Value;
 
-    private sealed record Delivery(ulong Tag, ReadOnlyMemory<byte> Body, bool Redelivered, ActivityContext ParentContext);
+    private sealed record Delivery(ulong Tag, ReadOnlyMemory<byte> Body, bool Redelivered, ActivityContext ParentContext, long ReceivedAt);
 
     private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(15);
 
@@ -90,7 +89,7 @@ public sealed class EventConsumer<THandler>(
         {
             // The body is only valid during this callback; the client's receive span is current here.
             var parent = Activity.Current?.Context ?? default;
-            deliveries.Writer.TryWrite(new Delivery(args.DeliveryTag, args.Body.ToArray(), args.Redelivered, parent));
+            deliveries.Writer.TryWrite(new Delivery(args.DeliveryTag, args.Body.ToArray(), args.Redelivered, parent, timeProvider.GetTimestamp()));
             return Task.CompletedTask;
         };
         channel.ChannelShutdownAsync += (_, args) =>
@@ -122,11 +121,11 @@ public sealed class EventConsumer<THandler>(
         {
             if (!IntegrationEvent.TryParse(delivery.Body, out var integrationEvent, out var reason))
             {
-                await DeadLetterAsync(delivery, reason, cancellationToken);
+                await DeadLetterAsync(delivery, "malformed", reason, cancellationToken);
             }
             else if (!subscribed.Contains(integrationEvent.EventType))
             {
-                await DeadLetterAsync(delivery, $"event type '{integrationEvent.EventType}' is not handled on {_options.Queue}", cancellationToken);
+                await DeadLetterAsync(delivery, "unsubscribed", $"event type '{integrationEvent.EventType}' is not handled on {_options.Queue}", cancellationToken);
             }
             else
             {
@@ -135,15 +134,15 @@ public sealed class EventConsumer<THandler>(
         }
 
         var requeued = new HashSet<ulong>();
-        if (events.Count > 0 && !await TryHandleAsync([.. events.Select(e => e.Event)], cancellationToken))
+        if (events.Count > 0 && !await TryHandleAsync(events, cancellationToken))
         {
             // Find the one that fails: handle each alone, put back only what still fails.
-            foreach (var (delivery, received) in events)
+            foreach (var single in events)
             {
-                if (events.Count == 1 || !await TryHandleAsync([received], cancellationToken))
+                if (events.Count == 1 || !await TryHandleAsync([single], cancellationToken))
                 {
-                    await channel.BasicNackAsync(delivery.Tag, multiple: false, requeue: true, cancellationToken);
-                    requeued.Add(delivery.Tag);
+                    await channel.BasicNackAsync(single.Delivery.Tag, multiple: false, requeue: true, cancellationToken);
+                    requeued.Add(single.Delivery.Tag);
                 }
             }
         }
@@ -157,26 +156,75 @@ public sealed class EventConsumer<THandler>(
         }
     }
 
-    private async Task<bool> TryHandleAsync(IReadOnlyList<ReceivedEvent> events, CancellationToken cancellationToken)
+    // Each event's handling is a span in its own trace, under the span of its delivery.
+    private async Task<bool> TryHandleAsync(List<(Delivery Delivery, ReceivedEvent Event)> events, CancellationToken cancellationToken)
     {
+        var traced = new List<ReceivedEvent>(events.Count);
+        foreach (var (_, received) in events)
+        {
+            traced.Add(received with { Activity = StartProcessing(received) });
+        }
+
         try
         {
             await using var scope = scopeFactory.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<THandler>().HandleAsync(events, cancellationToken);
+            await scope.ServiceProvider.GetRequiredService<THandler>().HandleAsync(new EventBatch(traced, telemetry.ActivitySource), cancellationToken);
+            foreach (var (delivery, received) in events)
+            {
+                telemetry.EventProcessed(_options.Queue, received.Event.EventType, timeProvider.GetElapsedTime(delivery.ReceivedAt));
+            }
+
             return true;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning(e, "Handling {Count} event(s) from {Queue} failed, first {EventId}", events.Count, _options.Queue, events[0].Event.EventId);
+            foreach (var received in traced)
+            {
+                received.Activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
+            }
+
+            logger.LogWarning(e, "Handling {Count} event(s) from {Queue} failed, first {EventId}", events.Count, _options.Queue, events[0].Event.Event.EventId);
             return false;
+        }
+        finally
+        {
+            foreach (var received in traced)
+            {
+                received.Activity?.Dispose();
+            }
         }
     }
 
-    private async Task DeadLetterAsync(Delivery delivery, string reason, CancellationToken cancellationToken)
+    private Activity? StartProcessing(ReceivedEvent received)
     {
+        var previous = Activity.Current;
+        var activity = telemetry.ActivitySource.StartActivity($"process {received.Event.EventType}", ActivityKind.Internal, received.ParentContext);
+        Activity.Current = previous; // the batch's spans are entered one at a time, never nested
+        if (activity is not null)
+        {
+            activity.SetTag("messaging.destination.name", _options.Queue);
+            activity.SetTag("event.id", received.Event.EventId);
+            activity.SetTag("event.type", received.Event.EventType);
+            activity.SetTag("user.id", received.Event.UserId);
+            if (received.Redelivered)
+            {
+                activity.SetTag("messaging.redelivered", true);
+            }
+        }
+
+        return activity;
+    }
+
+    private async Task DeadLetterAsync(Delivery delivery, string errorType, string reason, CancellationToken cancellationToken)
+    {
+        using var activity = telemetry.ActivitySource.StartActivity("dead-letter", ActivityKind.Internal, delivery.ParentContext);
+        activity?.SetTag("messaging.destination.name", _options.Queue);
+        activity?.SetTag("error.type", errorType);
+        activity?.SetStatus(ActivityStatusCode.Error, reason);
         logger.LogError("Dead-lettering a message from {Queue}: {Reason}. Body: {Body}",
             _options.Queue, reason, Encoding.UTF8.GetString(delivery.Body.Span[..Math.Min(delivery.Body.Length, 512)]));
         await publisher.PublishAsync(MessagingNames.DeadLetterExchange, _options.Queue, Guid.NewGuid(), "DeadLetter", delivery.Body,
             new Dictionary<string, object?> { [MessagingNames.DeadLetterReasonHeader] = reason }, cancellationToken);
+        telemetry.DeadLettered(_options.Queue, errorType);
     }
 }

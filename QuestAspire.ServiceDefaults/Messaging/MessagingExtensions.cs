@@ -41,9 +41,11 @@ public static class MessagingExtensions
         return builder;
     }
 
+    // Messaging reports on the service's own source and meter: AddServiceTelemetry comes first.
     private static void AddEventPublisher(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<EventPublisher>();
+        builder.Services.TryAddSingleton<MessagingTelemetry>();
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry;
 
 namespace QuestAspire.ServiceDefaults.Messaging;
 
@@ -31,12 +32,14 @@ public sealed class OutboxSignal
 /// Publishes unsent outbox rows, oldest first, and marks them sent. Rows are locked with
 /// <c>FOR UPDATE SKIP LOCKED</c>, so several replicas share the work without publishing a row
 /// twice; a crash between publish and commit publishes it again, which consumers deduplicate.
-/// Each message is published inside the trace of the request that wrote it.
+/// Each message is published inside the trace of the request that wrote it, however much later;
+/// the polling itself is not traced (a trace a second per replica would bury the real ones).
 /// </summary>
 public sealed class OutboxRelay<TContext>(
     IServiceScopeFactory scopeFactory,
     EventPublisher publisher,
     OutboxSignal signal,
+    MessagingTelemetry telemetry,
     TimeProvider timeProvider,
     ILogger<OutboxRelay<TContext>> logger) : BackgroundService
     where TContext : DbContext, IOutboxDbContext
@@ -44,7 +47,6 @@ public sealed class OutboxRelay<TContext>(
     private const int BatchSize = 200;
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
-    private static readonly ActivitySource ActivitySource = new(Extensions.TelemetryPrefix + "Outbox");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -76,6 +78,7 @@ public sealed class OutboxRelay<TContext>(
 
     private async Task<int> RelayBatchAsync(CancellationToken cancellationToken)
     {
+        using var untraced = SuppressInstrumentationScope.Begin();
         await using var scope = scopeFactory.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
 
@@ -89,6 +92,7 @@ public sealed class OutboxRelay<TContext>(
             var rows = await db.OutboxMessages
                 .FromSql($"SELECT * FROM outbox_messages WHERE sent_at IS NULL ORDER BY created_at LIMIT {BatchSize} FOR UPDATE SKIP LOCKED")
                 .ToListAsync(ct);
+            telemetry.OutboxObserved(rows.Count > 0 ? rows[0].CreatedAt : null);
             if (rows.Count == 0)
             {
                 return 0;
@@ -96,20 +100,31 @@ public sealed class OutboxRelay<TContext>(
 
             foreach (var row in rows)
             {
-                using (var activity = ActivitySource.StartActivity($"outbox relay {row.EventType}", ActivityKind.Internal, row.ParentContext))
-                {
-                    activity?.SetTag("event.id", row.Id);
-                    activity?.SetTag("event.type", row.EventType);
-                    await publisher.PublishAsync(MessagingNames.EventsExchange, row.EventType, row.Id, row.EventType, row.Payload, headers: null, ct);
-                }
-
+                await PublishInOriginalTraceAsync(row, ct);
                 row.SentAt = timeProvider.GetUtcNow();
             }
 
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             logger.LogDebug("Relayed {Count} outbox messages", rows.Count);
+            if (rows.Count < BatchSize)
+            {
+                telemetry.OutboxObserved(null); // caught up (rows other replicas hold are theirs to report)
+            }
+
             return rows.Count;
         }, cancellationToken);
+    }
+
+    // The publish span (and RabbitMQ's, which carries the context in the headers) continues the
+    // trace stored with the row, even when the broker was away and the row waited.
+    private async Task PublishInOriginalTraceAsync(OutboxMessage row, CancellationToken cancellationToken)
+    {
+        using var traced = SuppressInstrumentationScope.Begin(false);
+        using var activity = telemetry.ActivitySource.StartActivity($"outbox relay {row.EventType}", ActivityKind.Internal, row.ParentContext);
+        activity?.SetTag("event.id", row.Id);
+        activity?.SetTag("event.type", row.EventType);
+        activity?.SetTag("outbox.wait", (timeProvider.GetUtcNow() - row.CreatedAt).TotalSeconds);
+        await publisher.PublishAsync(MessagingNames.EventsExchange, row.EventType, row.Id, row.EventType, row.Payload, headers: null, cancellationToken);
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Http.Resilience;
+using QuestAspire.ServiceDefaults.Telemetry;
 using QuestAspire.Web.Services;
 
 namespace QuestAspire.Web.Extensions;
@@ -17,6 +18,8 @@ public static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.AddServiceTelemetry(WebTelemetry.Service);
+        builder.Services.AddSingleton<WebTelemetry>();
 
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(options =>

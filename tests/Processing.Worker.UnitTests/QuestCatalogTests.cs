@@ -1,9 +1,11 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using QuestAspire.Processing.Worker.Services;
+using QuestAspire.ServiceDefaults.Telemetry;
 
 namespace QuestAspire.Processing.Worker.UnitTests;
 
@@ -36,10 +38,12 @@ public sealed class QuestCatalogTests : IDisposable
         var services = new ServiceCollection();
         services.AddHttpClient<CatalogClient>(http => http.BaseAddress = new Uri("http://catalog-api"))
             .ConfigurePrimaryHttpMessageHandler(() => _catalogApi);
+        services.AddMetrics();
         _services = services.BuildServiceProvider();
         _catalog = new QuestCatalog(
             _services.GetRequiredService<IServiceScopeFactory>(),
             Options.Create(new CatalogOptions { RefreshInterval = Interval }),
+            new ProcessingTelemetry(new ServiceTelemetry("QuestAspire.Processing", _services.GetRequiredService<IMeterFactory>())),
             _time,
             NullLogger<QuestCatalog>.Instance);
     }

@@ -99,5 +99,5 @@ public sealed class ApiClientTests
         Assert.True(principal.IsInRole(Roles.Player));
     }
 
-    private static AuthClient Auth(FakeApi api) => new(TestServices.Client(api, "auth-api"), TestServices.Session());
+    private static AuthClient Auth(FakeApi api) => new(TestServices.Client(api, "auth-api"), TestServices.Session(), TestServices.Telemetry);
 }

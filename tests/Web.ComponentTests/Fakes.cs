@@ -1,8 +1,10 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
 using QuestAspire.ServiceDefaults.Api;
+using QuestAspire.ServiceDefaults.Telemetry;
 
 namespace QuestAspire.Web.ComponentTests;
 
@@ -58,13 +60,17 @@ public static class TestServices
         DateTimeOffset.Parse("2026-11-24T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
         DateTimeOffset.Parse("2026-11-24T13:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
 
+    /// <summary>The Web's spans; nothing listens to them in these tests.</summary>
+    public static WebTelemetry Telemetry { get; } = new(new ServiceTelemetry("QuestAspire.Web",
+        new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()));
+
     /// <summary>The Web's clients, signed in as <see cref="Player"/>, talking to <paramref name="api"/>.</summary>
     public static IServiceCollection AddWebClients(this IServiceCollection services, FakeApi api)
     {
         services.AddSingleton<AuthenticationStateProvider>(new FakeAuthenticationStateProvider(Player.ToPrincipal("test")));
         services.AddScoped<UserSession>();
         services.AddScoped<WalletState>();
-        services.AddScoped(sp => new AuthClient(Client(api, "auth-api"), sp.GetRequiredService<UserSession>()));
+        services.AddScoped(sp => new AuthClient(Client(api, "auth-api"), sp.GetRequiredService<UserSession>(), Telemetry));
         services.AddScoped(sp => new CatalogClient(Client(api, "catalog-api"), sp.GetRequiredService<UserSession>()));
         services.AddScoped(sp => new ProcessingClient(Client(api, "processing-worker"), sp.GetRequiredService<UserSession>()));
         return services;

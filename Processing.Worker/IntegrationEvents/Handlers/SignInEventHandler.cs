@@ -16,12 +16,10 @@ public sealed class SignInEventHandler(
     ProcessingDbContext db,
     QuestCatalog catalog,
     OutboxSignal outboxSignal,
+    ProcessingTelemetry telemetry,
     TimeProvider timeProvider,
     ILogger<SignInEventHandler> logger) : IIntegrationEventHandler
 {
-    public const string ActivitySourceName = "QuestAspire.Processing";
-
-    private static readonly ActivitySource ActivitySource = new(ActivitySourceName);
     private static readonly TimeSpan MaxCatalogWait = TimeSpan.FromSeconds(10);
 
     /// <summary>What a batch changes, written after every event of it has been applied.</summary>
@@ -33,46 +31,61 @@ public sealed class SignInEventHandler(
 
         public HashSet<QuestProgress> Updated { get; } = new(ReferenceEqualityComparer.Instance);
 
-        public int Completions { get; set; }
+        public List<QuestRule> Completed { get; } = [];
     }
 
-    public async Task HandleAsync(IReadOnlyList<ReceivedEvent> events, CancellationToken cancellationToken)
+    /// <summary>The progress rows of the batch's users, locked, and the events of the batch already in the log.</summary>
+    private sealed record LockedState(Dictionary<(Guid UserId, Guid QuestId), QuestProgress> Progress, HashSet<Guid> Recorded);
+
+    // Every step shows in each event's trace (see EventBatch.StepAsync): catalog lookup, progress
+    // lock, event-log write, progress update, commit.
+    public async Task HandleAsync(EventBatch events, CancellationToken cancellationToken)
     {
         logger.LogDebug("Handling {Count} event(s), first {EventId}", events.Count, events[0].Event.EventId);
-        var quests = await GetQuestsAsync(cancellationToken);
+        var quests = await events.StepAsync("catalog lookup", GetQuestsAsync, cancellationToken);
 
-        var completions = 0;
+        var completed = new List<QuestRule>();
         var strategy = db.Database.CreateExecutionStrategy();
         await strategy.ExecuteAsync(async ct =>
         {
             // A retried attempt starts from the database again, not from the failed attempt's changes.
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var changes = await ApplyAsync(events, quests, ct);
+            var locked = await events.StepAsync("progress lock", token => LockAsync(events, token), ct);
+            var changes = Apply(events, quests, locked);
 
             // Set-based writes: one statement per table for the whole batch.
-            await db.InsertEventsAsync(changes.Events, ct);
-            // One order for every replica, so two inserting the same new rows wait rather than deadlock.
-            await db.InsertProgressAsync([.. changes.Created.OrderBy(r => r.UserId).ThenBy(r => r.QuestId)], ct);
-            await db.UpdateProgressAsync(changes.Updated, ct);
-            await db.SaveChangesAsync(ct); // the outbox rows
-            await transaction.CommitAsync(ct);
-            completions = changes.Completions;
+            await events.StepAsync("event-log write", async token =>
+            {
+                await db.InsertEventsAsync(changes.Events, token);
+                await db.SaveChangesAsync(token); // the QuestCompleted outbox rows
+            }, ct);
+            await events.StepAsync("progress update", async token =>
+            {
+                // One order for every replica, so two inserting the same new rows wait rather than deadlock.
+                await db.InsertProgressAsync([.. changes.Created.OrderBy(r => r.UserId).ThenBy(r => r.QuestId)], token);
+                await db.UpdateProgressAsync(changes.Updated, token);
+            }, ct);
+            await events.StepAsync("commit", transaction.CommitAsync, ct);
+            completed = changes.Completed;
         }, cancellationToken);
 
-        if (completions > 0)
+        foreach (var quest in completed)
+        {
+            telemetry.QuestCompleted(quest);
+        }
+
+        if (completed.Count > 0)
         {
             outboxSignal.Notify();
         }
     }
 
-    private async Task<BatchChanges> ApplyAsync(IReadOnlyList<ReceivedEvent> events, QuestSnapshot quests, CancellationToken cancellationToken)
+    // Lock first, in one order for everyone (no deadlocks between replicas). A row that does not
+    // exist yet cannot be locked: a replica inserting the same one at the same time fails with a
+    // unique violation, and the consumer's retry then finds and locks it.
+    private async Task<LockedState> LockAsync(EventBatch events, CancellationToken cancellationToken)
     {
-        var now = timeProvider.GetUtcNow();
-
-        // Lock first, in one order for everyone (no deadlocks between replicas). A row that does
-        // not exist yet cannot be locked: a replica inserting the same one at the same time fails
-        // with a unique violation, and the consumer's retry then finds and locks it.
         var userIds = events.Select(e => e.Event.UserId).Distinct().ToArray();
         var progress = await db.QuestProgress
             .FromSql($"SELECT * FROM quest_progress WHERE user_id = ANY({userIds}) ORDER BY user_id, quest_id FOR UPDATE")
@@ -85,16 +98,20 @@ public sealed class SignInEventHandler(
             .Where(e => eventIds.Contains(e.EventId))
             .Select(e => e.EventId)
             .ToHashSetAsync(cancellationToken);
+        return new LockedState(progress, recorded);
+    }
 
+    private BatchChanges Apply(EventBatch events, QuestSnapshot quests, LockedState locked)
+    {
+        var now = timeProvider.GetUtcNow();
+        var (progress, recorded) = (locked.Progress, locked.Recorded);
         var changes = new BatchChanges();
         foreach (var received in events)
         {
+            using var trace = received.EnterTrace();
+            var activity = received.Activity;
             var signIn = received.Event;
-            using var activity = ActivitySource.StartActivity($"process {signIn.EventType}", ActivityKind.Internal, received.ParentContext);
             logger.LogDebug("Processing {EventType} {EventId} of user {UserId}", signIn.EventType, signIn.EventId, signIn.UserId);
-            activity?.SetTag("event.id", signIn.EventId);
-            activity?.SetTag("event.type", signIn.EventType);
-            activity?.SetTag("user.id", signIn.UserId);
 
             // Already in the log (an earlier delivery) or earlier in this batch: stored and counted once.
             if (!recorded.Add(signIn.EventId))
@@ -125,13 +142,19 @@ public sealed class SignInEventHandler(
                     changes.Updated.Add(row);
                 }
 
-                if (outcome.IsCompleted)
+                // One quest per span: the seeded catalog has one, and a sign-in's trace names the quest it completed.
+                if (outcome.IsCompleted || activity?.GetTagItem("quest.id") is null)
                 {
                     activity?.SetTag("quest.id", quest.QuestId);
+                    activity?.SetTag("quest.name", quest.Name);
                     activity?.SetTag("quest.progress", row.Progress);
                     activity?.SetTag("quest.completions", row.Completions);
+                }
+
+                if (outcome.IsCompleted)
+                {
                     changes.Events.Add(EmitQuestCompleted(signIn.UserId, quest, outcome.Completion, now));
-                    changes.Completions++;
+                    changes.Completed.Add(quest);
                 }
             }
         }
@@ -164,7 +187,10 @@ public sealed class SignInEventHandler(
         {
             try
             {
-                return await catalog.GetAsync(cancellationToken);
+                var snapshot = await catalog.GetAsync(cancellationToken);
+                Activity.Current?.SetTag("catalog.quests.active", snapshot.Active.Count);
+                Activity.Current?.SetTag("catalog.loaded_at", snapshot.LoadedAt.ToString("O"));
+                return snapshot;
             }
             catch (CatalogUnavailableException e)
             {
