@@ -75,7 +75,14 @@ public static class Extensions
                 .AddSource(TelemetryPrefix + "*")
                 .AddSource(InfrastructureSources)
                 .AddAspNetCoreInstrumentation(options =>
-                    options.Filter = context => !IsHealthRequest(context.Request.Path) && !IsMetricsRequest(context.Request.Path))
+                {
+                    options.Filter = context => !IsHealthRequest(context.Request.Path) && !IsMetricsRequest(context.Request.Path);
+                    // Blazor's and SignalR's own spans each start a new trace (a page route, a form
+                    // event, a hub call), which would cut a sign-in from its form post. Web marks what a
+                    // person did with spans of its own instead.
+                    options.EnableRazorComponentsSupport = false;
+                    options.EnableAspNetCoreSignalRSupport = false;
+                })
                 .AddHttpClientInstrumentation(options =>
                     options.FilterHttpRequestMessage = request => !IsHealthRequest(request.RequestUri?.AbsolutePath)));
 
@@ -103,6 +110,12 @@ public static class Extensions
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        // The probes' database and cache round trips would be a headless trace every few seconds.
+        app.Use(async (context, next) =>
+        {
+            using var untraced = IsHealthRequest(context.Request.Path) ? SuppressInstrumentationScope.Begin() : null;
+            await next(context);
+        });
         app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = WriteHealthReportAsync });
         app.MapHealthChecks(AlivePath, new HealthCheckOptions
         {

@@ -2,13 +2,23 @@
 
 namespace QuestAspire.IntegrationTests;
 
-/// <summary>One running AppHost (local processes) shared by the tests that only talk to it.</summary>
+/// <summary>
+/// One running AppHost (local processes) shared by the tests that only talk to it, with the
+/// Aspire dashboard receiving every service's telemetry, as in a developer's run.
+/// </summary>
 public sealed class AppFixture : IAsyncLifetime
 {
     private readonly string _stateDirectory = TestAppHost.NewStateDirectory();
+    private readonly TestAppHost.DashboardEndpoints _dashboardEndpoints = TestAppHost.DashboardEndpoints.OnFreePorts();
     private DistributedApplication? _app;
+    private DashboardTelemetry? _dashboard;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The AppHost has not started.");
+
+    /// <summary>The dashboard's telemetry API.</summary>
+    public DashboardTelemetry Dashboard => _dashboard ?? throw new InvalidOperationException("The AppHost has not started.");
+
+    public TestAppHost.DashboardEndpoints DashboardEndpoints => _dashboardEndpoints;
 
     public string StateDirectory => _stateDirectory;
 
@@ -18,7 +28,8 @@ public sealed class AppFixture : IAsyncLifetime
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var cts = new CancellationTokenSource(TestAppHost.StartTimeout * 2);
-        _app = await TestAppHost.StartAsync(_stateDirectory, cts.Token);
+        _app = await TestAppHost.StartAsync(_stateDirectory, cts.Token, _dashboardEndpoints);
+        _dashboard = new DashboardTelemetry(_dashboardEndpoints.Url, _dashboardEndpoints.ApiKey);
         await TestAppHost.WaitForAllHealthyAsync(_app, cts.Token);
         StartupTime = clock.Elapsed;
         TestContext.Current.SendDiagnosticMessage($"AppHost healthy after {StartupTime.TotalSeconds:F1} s");
@@ -26,6 +37,7 @@ public sealed class AppFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        _dashboard?.Dispose();
         if (_app is not null)
         {
             await _app.StopAsync().WaitAsync(TestAppHost.StopTimeout);

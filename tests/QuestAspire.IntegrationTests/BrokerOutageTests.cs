@@ -1,6 +1,9 @@
 namespace QuestAspire.IntegrationTests;
 
-/// <summary>The outbox at work: sign-ins made while RabbitMQ is down are delivered once it is back.</summary>
+/// <summary>
+/// The outbox at work: sign-ins made while RabbitMQ is down are delivered once it is back, in
+/// the traces of the requests that made them; meanwhile Auth's outbox lag shows the backlog.
+/// </summary>
 public sealed class BrokerOutageTests(AppFixture fixture) : IDisposable
 {
     private readonly QuestApiClient _api = new(fixture.App);
@@ -29,6 +32,12 @@ public sealed class BrokerOutageTests(AppFixture fixture) : IDisposable
             {
                 token = await _api.SignInAsync(userName);
             }
+
+            // The relay has seen the unsent rows and could not publish them.
+            var lagging = await QuestApiClient.EventuallyAsync(
+                async () => (await ServiceMetrics.ScrapeAsync(fixture.App, ResourceNames.AuthApi)).Sum("messaging_outbox_lag_seconds"),
+                lag => lag >= 1, "auth-api's outbox lag to grow while RabbitMQ is stopped");
+            Assert.True(lagging >= 1);
         }
         finally
         {
@@ -52,6 +61,17 @@ public sealed class BrokerOutageTests(AppFixture fixture) : IDisposable
             () => _api.GetClaimsAsync(token),
             claims => claims.Any(c => c.GetProperty("quest_id").GetGuid() == questId),
             "the claim stored by Auth after RabbitMQ came back");
+
+        // Published seconds after the request ended, still in its trace, down to the claim.
+        var traceId = await fixture.Dashboard.FindRewardTraceAsync(userId);
+        var trace = await fixture.Dashboard.WaitForTraceAsync(traceId, t => TraceAssert.HasAll(t, TraceAssert.SignInToReward),
+            "the delayed sign-in's trace, through to the stored claim");
+        TraceAssert.IsOneTree(trace);
+        var signIn = TraceAssert.OneSpan(trace, ResourceNames.AuthApi, "sign-in");
+        var relay = TraceAssert.OneSpan(trace, ResourceNames.AuthApi, "outbox relay ");
+        Assert.Equal(signIn.SpanId, relay.ParentSpanId);
+        Assert.True(double.Parse(relay["outbox.wait"] ?? "0", System.Globalization.CultureInfo.InvariantCulture) >= 1,
+            $"the row waited in the outbox while RabbitMQ was stopped: outbox.wait = {relay["outbox.wait"]}");
     }
 
     public void Dispose() => _api.Dispose();

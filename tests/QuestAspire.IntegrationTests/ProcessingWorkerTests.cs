@@ -171,6 +171,7 @@ public sealed class ProcessingWorkerTests(AppFixture fixture) : IAsyncLifetime
         var badJson = new Message(Wire.UserSignIn, Encoding.UTF8.GetBytes($$"""{ "event_id": "{{marker}}", "event_type": "UserSignIn", """));
         var unknownType = SignIn(user, Guid.NewGuid(), "NoSuchEvent", now) with { RoutingKey = Wire.UserSignIn };
         var missingFields = new Message(Wire.UserSignIn, Encoding.UTF8.GetBytes($$"""{ "event_type": "UserSignIn", "user_id": "{{marker}}" }"""));
+        var before = await ServiceMetrics.ScrapeAsync(fixture.App, ResourceNames.ProcessingWorker, replicas: 2);
 
         await PublishAsync(badJson, unknownType, missingFields, SignIn(user, Guid.NewGuid(), Wire.UserSignIn, now));
 
@@ -183,6 +184,12 @@ public sealed class ProcessingWorkerTests(AppFixture fixture) : IAsyncLifetime
             d => Assert.Contains("event type 'NoSuchEvent' is not handled", d.Reason, StringComparison.Ordinal),
             d => Assert.Contains("event_id and user_id must be non-empty UUIDs", d.Reason, StringComparison.Ordinal),
             d => Assert.Contains("not valid JSON", d.Reason, StringComparison.Ordinal));
+
+        // Counted by the replicas that dead-lettered them, by kind.
+        var after = await ServiceMetrics.ScrapeAsync(fixture.App, ResourceNames.ProcessingWorker, replicas: 2);
+        const string deadLettered = "messaging_dead_lettered_total";
+        Assert.Equal(2, after.Sum(deadLettered, ("error_type", "malformed")) - before.Sum(deadLettered, ("error_type", "malformed")));
+        Assert.Equal(1, after.Sum(deadLettered, ("error_type", "unsubscribed")) - before.Sum(deadLettered, ("error_type", "unsubscribed")));
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using QuestAspire.AppHost.Infrastructure;
 
 namespace QuestAspire.IntegrationTests;
@@ -22,15 +24,44 @@ public static class TestAppHost
         .. extra,
     ];
 
-    public static Task<IDistributedApplicationTestingBuilder> CreateBuilderAsync(string[] args, CancellationToken cancellationToken) =>
+    public static Task<IDistributedApplicationTestingBuilder> CreateBuilderAsync(string[] args, CancellationToken cancellationToken, bool dashboard = false) =>
         DistributedApplicationTestingBuilder.CreateAsync<Projects.QuestAspire_AppHost>(
             args,
-            (options, _) => options.DisableDashboard = true,
+            (options, _) => options.DisableDashboard = !dashboard,
             cancellationToken);
 
-    public static async Task<DistributedApplication> StartAsync(string stateDirectory, CancellationToken cancellationToken)
+    /// <summary>
+    /// Where a test run's dashboard listens (free loopback ports, so a developer's own AppHost on
+    /// 18888 is left alone), and the keys of its telemetry API and of its browser login.
+    /// </summary>
+    public sealed record DashboardEndpoints(Uri Url, Uri OtlpUrl, Uri ResourceServiceUrl, string ApiKey, string BrowserToken)
     {
-        var builder = await CreateBuilderAsync(LocalArgs(stateDirectory), cancellationToken);
+        public static DashboardEndpoints OnFreePorts() => new(
+            FreeLoopbackUrl(), FreeLoopbackUrl(), FreeLoopbackUrl(),
+            Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString("N"));
+
+        public string[] Args =>
+        [
+            $"--ASPNETCORE_URLS={Url}",
+            $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL={OtlpUrl}",
+            $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL={ResourceServiceUrl}",
+            "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
+            $"--AppHost:DashboardApiKey={ApiKey}",
+            $"--AppHost:BrowserToken={BrowserToken}",
+        ];
+
+        private static Uri FreeLoopbackUrl()
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            return new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
+        }
+    }
+
+    /// <summary>Starts the AppHost; with <paramref name="dashboard"/>, the services send their telemetry to a dashboard there.</summary>
+    public static async Task<DistributedApplication> StartAsync(string stateDirectory, CancellationToken cancellationToken, DashboardEndpoints? dashboard = null)
+    {
+        var builder = await CreateBuilderAsync(LocalArgs(stateDirectory, dashboard?.Args ?? []), cancellationToken, dashboard is not null);
         var app = await builder.BuildAsync(cancellationToken).WaitAsync(StartTimeout, cancellationToken);
         await app.StartAsync(cancellationToken).WaitAsync(StartTimeout, cancellationToken);
         return app;
