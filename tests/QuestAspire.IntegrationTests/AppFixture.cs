@@ -29,7 +29,7 @@ public sealed class AppFixture : IAsyncLifetime
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var cts = new CancellationTokenSource(TestAppHost.StartTimeout * 2);
         _app = await TestAppHost.StartAsync(_stateDirectory, cts.Token, _dashboardEndpoints);
-        _dashboard = new DashboardTelemetry(_dashboardEndpoints.Url, _dashboardEndpoints.ApiKey);
+        _dashboard = new DashboardTelemetry(TestAppHost.DashboardUrl(_app), _dashboardEndpoints.ApiKey);
         await TestAppHost.WaitForAllHealthyAsync(_app, cts.Token);
         StartupTime = clock.Elapsed;
         TestContext.Current.SendDiagnosticMessage($"AppHost healthy after {StartupTime.TotalSeconds:F1} s");

@@ -58,6 +58,19 @@ public static class TestAppHost
         }
     }
 
+    /// <summary>
+    /// Where the dashboard answers: the orchestrator may put it behind a proxy on another port
+    /// than the one asked for, so the model's allocated endpoint says.
+    /// </summary>
+    public static Uri DashboardUrl(DistributedApplication app)
+    {
+        var dashboard = app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == "aspire-dashboard");
+        var endpoints = dashboard.Annotations.OfType<EndpointAnnotation>().ToList();
+        var http = endpoints.FirstOrDefault(e => e.UriScheme == "http" && e.AllocatedEndpoint is not null && !e.Name.Contains("otlp", StringComparison.OrdinalIgnoreCase))
+            ?? throw new InvalidOperationException($"The dashboard has no allocated HTTP endpoint: {string.Join(", ", endpoints.Select(e => $"{e.Name}={e.AllocatedEndpoint?.UriString}"))}");
+        return new Uri(http.AllocatedEndpoint!.UriString);
+    }
+
     /// <summary>Starts the AppHost; with <paramref name="dashboard"/>, the services send their telemetry to a dashboard there.</summary>
     public static async Task<DistributedApplication> StartAsync(string stateDirectory, CancellationToken cancellationToken, DashboardEndpoints? dashboard = null)
     {
