@@ -34,11 +34,10 @@ public static class TestAppHost
     /// Where a test run's dashboard listens (free loopback ports, so a developer's own AppHost on
     /// 18888 is left alone), and the keys of its telemetry API and of its browser login.
     /// </summary>
-    public sealed record DashboardEndpoints(Uri Url, Uri OtlpUrl, Uri ResourceServiceUrl, string ApiKey, string BrowserToken)
+    public sealed record DashboardEndpoints(Uri Url, Uri OtlpUrl, Uri ResourceServiceUrl, string ApiKey)
     {
         public static DashboardEndpoints OnFreePorts() => new(
-            FreeLoopbackUrl(), FreeLoopbackUrl(), FreeLoopbackUrl(),
-            Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString("N"));
+            FreeLoopbackUrl(), FreeLoopbackUrl(), FreeLoopbackUrl(), Guid.NewGuid().ToString("N"));
 
         public string[] Args =>
         [
@@ -47,7 +46,6 @@ public static class TestAppHost
             $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL={ResourceServiceUrl}",
             "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
             $"--AppHost:DashboardApiKey={ApiKey}",
-            $"--AppHost:BrowserToken={BrowserToken}",
         ];
 
         private static Uri FreeLoopbackUrl()
@@ -70,6 +68,11 @@ public static class TestAppHost
             ?? throw new InvalidOperationException($"The dashboard has no allocated HTTP endpoint: {string.Join(", ", endpoints.Select(e => $"{e.Name}={e.AllocatedEndpoint?.UriString}"))}");
         return new Uri(http.AllocatedEndpoint!.UriString);
     }
+
+    /// <summary>The token that logs a browser into the dashboard, as the AppHost settled it.</summary>
+    public static string DashboardBrowserToken(DistributedApplication app) =>
+        app.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["AppHost:BrowserToken"]
+            ?? throw new InvalidOperationException("The AppHost has no dashboard browser token.");
 
     /// <summary>Starts the AppHost; with <paramref name="dashboard"/>, the services send their telemetry to a dashboard there.</summary>
     public static async Task<DistributedApplication> StartAsync(string stateDirectory, CancellationToken cancellationToken, DashboardEndpoints? dashboard = null)
