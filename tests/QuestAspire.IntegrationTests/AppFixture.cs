@@ -18,8 +18,6 @@ public sealed class AppFixture : IAsyncLifetime
     /// <summary>The dashboard's telemetry API.</summary>
     public DashboardTelemetry Dashboard => _dashboard ?? throw new InvalidOperationException("The AppHost has not started.");
 
-    public TestAppHost.DashboardEndpoints DashboardEndpoints => _dashboardEndpoints;
-
     public string StateDirectory => _stateDirectory;
 
     public TimeSpan StartupTime { get; private set; }

@@ -47,6 +47,20 @@ public sealed class QuestApiClient(DistributedApplication app) : IDisposable
         return body.GetProperty("access_token").GetString()!;
     }
 
+    /// <summary>A new player who signed in <paramref name="signIns"/> times; the token is the last sign-in's.</summary>
+    public async Task<(Guid UserId, string UserName, string Token)> NewPlayerSignedInAsync(int signIns, string password = "correct-horse")
+    {
+        var userName = NewUserName();
+        var userId = await SignUpAsync(userName, password);
+        var token = "";
+        for (var i = 0; i < signIns; i++)
+        {
+            token = await SignInAsync(userName, password);
+        }
+
+        return (userId, userName, token);
+    }
+
     public static async Task<JsonElement> GetAsync(HttpClient http, string path, string token)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);

@@ -68,13 +68,7 @@ public sealed class QuestFlowTests(AppFixture fixture) : IDisposable
     public async Task Claim_DoubleClickedConcurrently_CreditsTheWalletOnce()
     {
         var questId = await _api.GetQuestIdAsync(SeededQuest);
-        var userName = QuestApiClient.NewUserName();
-        await _api.SignUpAsync(userName);
-        var token = "";
-        for (var i = 0; i < 3; i++)
-        {
-            token = await _api.SignInAsync(userName);
-        }
+        var (_, _, token) = await _api.NewPlayerSignedInAsync(signIns: 3);
 
         var claim = (await QuestApiClient.EventuallyAsync(
             () => _api.GetClaimsAsync(token),

@@ -14,12 +14,7 @@ public sealed class TelemetryTests(AppFixture fixture) : IDisposable
     [Fact]
     public async Task ThirdSignIn_IsOneTrace_ThroughBothMessagingHopsToTheStoredClaim()
     {
-        var userName = QuestApiClient.NewUserName();
-        var userId = await _api.SignUpAsync(userName);
-        for (var i = 0; i < 3; i++)
-        {
-            await _api.SignInAsync(userName);
-        }
+        var (userId, _, _) = await _api.NewPlayerSignedInAsync(signIns: 3);
 
         var traceId = await Dashboard.FindRewardTraceAsync(userId);
         var trace = await Dashboard.WaitForTraceAsync(traceId, t => TraceAssert.HasAll(t, TraceAssert.SignInToReward),
@@ -62,13 +57,7 @@ public sealed class TelemetryTests(AppFixture fixture) : IDisposable
     {
         var before = await ScrapeAllAsync();
         var questId = await _api.GetQuestIdAsync(SeededQuest);
-        var userName = QuestApiClient.NewUserName();
-        await _api.SignUpAsync(userName);
-        var token = "";
-        for (var i = 0; i < 3; i++)
-        {
-            token = await _api.SignInAsync(userName);
-        }
+        var (_, _, token) = await _api.NewPlayerSignedInAsync(signIns: 3);
 
         var claims = await QuestApiClient.EventuallyAsync(() => _api.GetClaimsAsync(token),
             c => c.Any(x => x.GetProperty("quest_id").GetGuid() == questId), "the Pending claim of the third sign-in");
@@ -107,13 +96,7 @@ public sealed class TelemetryTests(AppFixture fixture) : IDisposable
     public async Task PasswordsAndTokens_NeverReachTheDashboard()
     {
         var password = "pw-" + Guid.NewGuid().ToString("N");
-        var userName = QuestApiClient.NewUserName();
-        var userId = await _api.SignUpAsync(userName, password);
-        var token = "";
-        for (var i = 0; i < 3; i++)
-        {
-            token = await _api.SignInAsync(userName, password);
-        }
+        var (userId, userName, token) = await _api.NewPlayerSignedInAsync(signIns: 3, password);
 
         using (await QuestApiClient.SendAsync(_api.Auth, HttpMethod.Post, "/login/access-token", token: null,
             new FormUrlEncodedContent([new("username", userName), new("password", password + "-wrong")])))

@@ -31,8 +31,9 @@ public static class TestAppHost
             cancellationToken);
 
     /// <summary>
-    /// Where a test run's dashboard listens (free loopback ports, so a developer's own AppHost on
-    /// 18888 is left alone), and the keys of its telemetry API and of its browser login.
+    /// Where a test run's dashboard is asked to listen (free loopback ports, so a developer's own
+    /// AppHost on 18888 is left alone; see <see cref="DashboardUrl"/> for where it answers), and
+    /// the key of its telemetry API.
     /// </summary>
     public sealed record DashboardEndpoints(Uri Url, Uri OtlpUrl, Uri ResourceServiceUrl, string ApiKey)
     {
