@@ -69,7 +69,8 @@ public static class Extensions
                 .AddRuntimeInstrumentation()
                 .AddMeter(InfrastructureMeters)
                 .AddMeter(TelemetryPrefix + "*")
-                .AddPrometheusExporter())
+                // Every scrape reads the counters afresh (the default reuses an answer for 300 ms).
+                .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(TelemetryPrefix + "*")

@@ -185,9 +185,11 @@ public sealed class ProcessingWorkerTests(AppFixture fixture) : IAsyncLifetime
             d => Assert.Contains("event_id and user_id must be non-empty UUIDs", d.Reason, StringComparison.Ordinal),
             d => Assert.Contains("not valid JSON", d.Reason, StringComparison.Ordinal));
 
-        // Counted by the replicas that dead-lettered them, by kind.
-        var after = await ServiceMetrics.ScrapeAsync(fixture.App, ResourceNames.ProcessingWorker, replicas: 2);
+        // Counted by the replicas that dead-lettered them, by kind (once each publish is confirmed).
         const string deadLettered = "messaging_dead_lettered_total";
+        var after = await QuestApiClient.EventuallyAsync(
+            () => ServiceMetrics.ScrapeAsync(fixture.App, ResourceNames.ProcessingWorker, replicas: 2),
+            m => m.Sum(deadLettered) - before.Sum(deadLettered) >= 3, "the three dead letters counted", TimeSpan.FromSeconds(30));
         Assert.Equal(2, after.Sum(deadLettered, ("error_type", "malformed")) - before.Sum(deadLettered, ("error_type", "malformed")));
         Assert.Equal(1, after.Sum(deadLettered, ("error_type", "unsubscribed")) - before.Sum(deadLettered, ("error_type", "unsubscribed")));
     }
