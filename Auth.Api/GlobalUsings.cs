@@ -1,4 +1,3 @@
-global using Microsoft.AspNetCore.Mvc;
 global using QuestAspire.Auth.Api.Extensions;
 global using QuestAspire.Auth.Api.Infrastructure;
 global using QuestAspire.ServiceDefaults;

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using QuestAspire.Auth.Api.Contracts;
 using QuestAspire.Auth.Api.Model;
+using QuestAspire.ServiceDefaults.Api;
 
 namespace QuestAspire.Auth.Api.Apis;
 
@@ -25,7 +26,7 @@ public static class UsersApi
         return api;
     }
 
-    public static async Task<Results<Created<UserResponse>, ValidationProblem, Conflict<ProblemDetails>>> SignUpAsync(
+    public static async Task<Results<Created<UserResponse>, ValidationProblem, ConflictProblem>> SignUpAsync(
         SignUpRequest request, [AsParameters] AuthServices services, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
@@ -53,18 +54,13 @@ public static class UsersApi
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            return TypedResults.Conflict(new ProblemDetails
-            {
-                Status = StatusCodes.Status409Conflict,
-                Title = "User name taken",
-                Detail = $"The user name '{request.UserName}' is taken.",
-            });
+            return new ConflictProblem($"The user name '{request.UserName}' is taken.", "User name taken");
         }
 
         return TypedResults.Created($"/users/{user.Id}", UserResponse.From(user));
     }
 
-    public static async Task<Results<Ok<UserResponse>, NotFound<ProblemDetails>>> GetMeAsync(
+    public static async Task<Results<Ok<UserResponse>, NotFoundProblem>> GetMeAsync(
         ClaimsPrincipal principal, [AsParameters] AuthServices services, CancellationToken cancellationToken)
     {
         var userId = principal.GetUserId();
@@ -87,7 +83,7 @@ public static class UsersApi
     /// Claims a pending reward into the wallet. The claim row is locked first, so of two
     /// simultaneous clicks one credits the wallet and the other sees it claimed (409).
     /// </summary>
-    public static async Task<Results<Ok<ClaimResultResponse>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ClaimAsync(
+    public static async Task<Results<Ok<ClaimResultResponse>, NotFoundProblem, ConflictProblem>> ClaimAsync(
         Guid claimId, ClaimsPrincipal principal, [AsParameters] AuthServices services, CancellationToken cancellationToken)
     {
         var userId = principal.GetUserId();
@@ -103,22 +99,12 @@ public static class UsersApi
                 .SingleOrDefaultAsync(ct);
             if (claim is null)
             {
-                return (Results<Ok<ClaimResultResponse>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>)TypedResults.NotFound(new ProblemDetails
-                {
-                    Status = StatusCodes.Status404NotFound,
-                    Title = "Claim not found",
-                    Detail = $"You have no reward claim {claimId}.",
-                });
+                return (Results<Ok<ClaimResultResponse>, NotFoundProblem, ConflictProblem>)new NotFoundProblem($"You have no reward claim {claimId}.", "Claim not found");
             }
 
             if (claim.Status == ClaimStatus.Claimed)
             {
-                return TypedResults.Conflict(new ProblemDetails
-                {
-                    Status = StatusCodes.Status409Conflict,
-                    Title = "Already claimed",
-                    Detail = $"The reward of claim {claimId} was already credited to your wallet.",
-                });
+                return new ConflictProblem($"The reward of claim {claimId} was already credited to your wallet.", "Already claimed");
             }
 
             var user = await db.Users
@@ -134,7 +120,7 @@ public static class UsersApi
         }, cancellationToken);
     }
 
-    private static async Task<Results<Ok<UserResponse>, NotFound<ProblemDetails>>> SetBannedAsync(
+    private static async Task<Results<Ok<UserResponse>, NotFoundProblem>> SetBannedAsync(
         Guid userId, bool banned, AuthServices services, CancellationToken cancellationToken)
     {
         var user = await services.Db.Users.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
@@ -156,9 +142,5 @@ public static class UsersApi
         return TypedResults.Ok(UserResponse.From(user));
     }
 
-    private static NotFound<ProblemDetails> UserNotFound() => TypedResults.NotFound(new ProblemDetails
-    {
-        Status = StatusCodes.Status404NotFound,
-        Title = "User not found",
-    });
+    private static NotFoundProblem UserNotFound() => new("No user has that id.", "User not found");
 }

@@ -15,10 +15,6 @@ public sealed class EventPublisher(IConnection connection, ILogger<EventPublishe
     private readonly SemaphoreSlim _lock = new(1, 1);
     private IChannel? _channel;
 
-    public Task PublishAsync(IntegrationEvent integrationEvent, CancellationToken cancellationToken) =>
-        PublishAsync(MessagingNames.EventsExchange, integrationEvent.EventType, integrationEvent.EventId, integrationEvent.EventType,
-            integrationEvent.Serialize(), headers: null, cancellationToken);
-
     public async Task PublishAsync(
         string exchange, string routingKey, Guid messageId, string eventType, ReadOnlyMemory<byte> body,
         IDictionary<string, object?>? headers, CancellationToken cancellationToken)

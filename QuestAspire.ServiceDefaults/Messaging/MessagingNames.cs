@@ -16,6 +16,12 @@ public static class MessagingNames
     public const string UserSignIn = "UserSignIn";
     public const string QuestCompleted = "QuestCompleted";
 
+    /// <summary>Catalog.Api published a quest's whole definition (with its reward) at a new catalog version.</summary>
+    public const string QuestChanged = "QuestChanged";
+
+    /// <summary>Catalog.Api published a reward's whole definition at a new catalog version.</summary>
+    public const string RewardChanged = "RewardChanged";
+
     /// <summary>Header set on a dead-lettered message: why it could not be processed.</summary>
     public const string DeadLetterReasonHeader = "x-questaspire-reason";
 

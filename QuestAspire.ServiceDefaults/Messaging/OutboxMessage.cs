@@ -41,26 +41,10 @@ public sealed class OutboxMessage
         TraceParent is not null && ActivityContext.TryParse(TraceParent, TraceState, out var context) ? context : default;
 }
 
-/// <summary>Records that an event was handled, in the same transaction as the handler's effect.</summary>
-public sealed class InboxMessage
-{
-    public Guid EventId { get; set; }
-
-    public string EventType { get; set; } = "";
-
-    public DateTimeOffset ProcessedAt { get; set; }
-}
-
 /// <summary>A DbContext that carries an outbox.</summary>
 public interface IOutboxDbContext
 {
     DbSet<OutboxMessage> OutboxMessages { get; }
-}
-
-/// <summary>A DbContext that carries an inbox.</summary>
-public interface IInboxDbContext
-{
-    DbSet<InboxMessage> InboxMessages { get; }
 }
 
 public static class OutboxModelBuilderExtensions
@@ -80,20 +64,6 @@ public static class OutboxModelBuilderExtensions
             entity.Property(m => m.CreatedAt).HasColumnName("created_at");
             entity.Property(m => m.SentAt).HasColumnName("sent_at");
             entity.HasIndex(m => m.CreatedAt).HasDatabaseName("ix_outbox_messages_unsent").HasFilter("sent_at IS NULL");
-        });
-        return modelBuilder;
-    }
-
-    /// <summary>Maps the inbox table (<c>inbox_messages</c>), keyed by event id.</summary>
-    public static ModelBuilder AddInbox(this ModelBuilder modelBuilder)
-    {
-        modelBuilder.Entity<InboxMessage>(entity =>
-        {
-            entity.ToTable("inbox_messages");
-            entity.HasKey(m => m.EventId);
-            entity.Property(m => m.EventId).HasColumnName("event_id").ValueGeneratedNever();
-            entity.Property(m => m.EventType).HasColumnName("event_type").HasMaxLength(100);
-            entity.Property(m => m.ProcessedAt).HasColumnName("processed_at");
         });
         return modelBuilder;
     }

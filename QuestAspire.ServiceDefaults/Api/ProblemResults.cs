@@ -1,0 +1,50 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Mvc;
+
+namespace QuestAspire.ServiceDefaults.Api;
+
+/// <summary>
+/// An error answer with problem details that say what went wrong. Unlike
+/// <c>NotFound&lt;ProblemDetails&gt;</c>, which writes plain <c>application/json</c>, this goes
+/// through <see cref="IProblemDetailsService"/>: <c>application/problem+json</c> and the same
+/// extensions (trace id) as every other error of the API.
+/// </summary>
+public abstract class ProblemResult(int statusCode, string? title, string detail) : IResult, IStatusCodeHttpResult
+{
+    public string? Title { get; } = title;
+
+    public string Detail { get; } = detail;
+
+    public int StatusCode { get; } = statusCode;
+
+    int? IStatusCodeHttpResult.StatusCode => StatusCode;
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.StatusCode = StatusCode;
+        await httpContext.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new()
+        {
+            HttpContext = httpContext,
+            ProblemDetails = { Status = StatusCode, Title = Title, Detail = Detail },
+        });
+    }
+
+    private protected static void AddMetadata(EndpointBuilder builder, int statusCode) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(statusCode, typeof(ProblemDetails), ["application/problem+json"]));
+}
+
+/// <summary>404 with problem details.</summary>
+public sealed class NotFoundProblem(string detail, string? title = null)
+    : ProblemResult(StatusCodes.Status404NotFound, title, detail), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => AddMetadata(builder, StatusCodes.Status404NotFound);
+}
+
+/// <summary>409 with problem details: the request is well-formed but clashes with the data.</summary>
+public sealed class ConflictProblem(string detail, string? title = null)
+    : ProblemResult(StatusCodes.Status409Conflict, title, detail), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => AddMetadata(builder, StatusCodes.Status409Conflict);
+}
