@@ -1,5 +1,6 @@
 using QuestAspire.Auth.Api.Apis;
 using QuestAspire.ServiceDefaults.Api;
+using QuestAspire.ServiceDefaults.Messaging;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -13,6 +14,7 @@ app.UseRateLimiter();
 
 app.MapDefaultEndpoints();
 app.MapMetricsEndpoint();
+app.MapDeadLetterApi();
 app.MapLoginApi();
 app.MapUsersApi();
 

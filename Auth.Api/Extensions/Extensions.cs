@@ -2,10 +2,12 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using QuestAspire.Auth.Api.Apis;
+using QuestAspire.Auth.Api.Contracts;
 using QuestAspire.Auth.Api.IntegrationEvents.Handlers;
 using QuestAspire.Auth.Api.Model;
 using QuestAspire.Auth.Api.Services;
 using QuestAspire.ServiceDefaults.Api;
+using QuestAspire.ServiceDefaults.Catalog;
 using QuestAspire.ServiceDefaults.Data;
 using QuestAspire.ServiceDefaults.Messaging;
 using QuestAspire.ServiceDefaults.Telemetry;
@@ -30,20 +32,23 @@ public static class Extensions
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         builder.Services.AddSingleton<TokenService>();
         builder.Services.AddMigration<AuthDbContext, AuthSeeder>();
-        builder.Services.AddHttpClient<CatalogClient>(http => http.BaseAddress = new($"http://{ResourceNames.CatalogApi}"));
 
         builder.AddSignInRateLimiting();
         builder.AddOutbox<AuthDbContext>();
         builder.AddIntegrationEventSubscriptions();
     }
 
-    private static void AddIntegrationEventSubscriptions(this IHostApplicationBuilder builder) =>
-        builder.AddEventConsumer<QuestCompletedHandler>(MessagingNames.AuthEventsQueue, options =>
+    private static void AddIntegrationEventSubscriptions(this IHostApplicationBuilder builder)
+    {
+        // Auth's own catalog copy, for QuestCompleted events that do not carry their reward.
+        builder.AddCatalogCopy<CatalogQuest>(MessagingNames.AuthCatalogQueue);
+        // A batch of claims is two statements whatever its size: large batches, as in the worker.
+        builder.AddEventConsumer<QuestCompletedHandler>(MessagingNames.AuthEventsQueue, [MessagingNames.QuestCompleted], options =>
         {
-            // Each completion costs a catalog call: small batches keep a slow catalog from holding many messages.
-            options.PrefetchCount = 50;
-            options.MaxBatchSize = 20;
+            options.PrefetchCount = 2000;
+            options.MaxBatchSize = 1000;
         });
+    }
 
     // A token bucket per client address: bursts of sign-ins are fine, password guessing is not.
     private static void AddSignInRateLimiting(this IHostApplicationBuilder builder) =>

@@ -47,6 +47,24 @@ public sealed class RewardClaim
         };
     }
 
+    /// <summary>
+    /// The claim of one quest completion as Auth stores it from a QuestCompleted event: Pending,
+    /// or for an auto-claim quest already Claimed, in which case whoever stores it credits the
+    /// wallet in the same transaction (the set-based store does, for the claims it inserted).
+    /// </summary>
+    public static RewardClaim FromCompletion(
+        Guid userId, Guid completionEventId, Guid questId, string questName, RewardItem item, int qty, bool autoClaim, DateTimeOffset now)
+    {
+        var claim = Create(userId, completionEventId, questId, questName, item, qty, now);
+        if (autoClaim)
+        {
+            claim.Status = ClaimStatus.Claimed;
+            claim.ClaimedAt = now;
+        }
+
+        return claim;
+    }
+
     /// <summary>Marks the claim claimed and credits the wallet; a claim credits it once.</summary>
     public void ClaimInto(User user, DateTimeOffset now)
     {

@@ -37,15 +37,12 @@ public static class ProgressApi
             return TypedResults.Forbid();
         }
 
-        QuestSnapshot quests;
-        try
+        if (!services.Catalog.IsLoaded)
         {
-            quests = await services.Catalog.GetAsync(cancellationToken);
+            return TypedResults.Problem("The quest catalog has not been loaded yet; try again shortly.", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
-        catch (CatalogUnavailableException)
-        {
-            return TypedResults.Problem("The quest catalog has not answered yet; try again shortly.", statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
+
+        var quests = services.Catalog.Current();
 
         var rows = await services.Db.QuestProgress.AsNoTracking()
             .Where(p => p.UserId == id)

@@ -1,8 +1,7 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using QuestAspire.Processing.Worker.IntegrationEvents.Handlers;
 using QuestAspire.Processing.Worker.Services;
 using QuestAspire.ServiceDefaults.Api;
+using QuestAspire.ServiceDefaults.Catalog;
 using QuestAspire.ServiceDefaults.Data;
 using QuestAspire.ServiceDefaults.Telemetry;
 
@@ -27,15 +26,10 @@ public static class Extensions
         builder.AddEventSubscriptions();
     }
 
+    // The worker's own copy of the catalog, fed by catalog events on a queue per replica.
     private static void AddQuestCatalog(this IHostApplicationBuilder builder)
     {
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddOptions<CatalogOptions>()
-            .BindConfiguration(CatalogOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.AddHttpClient<CatalogClient>((services, http) =>
-            http.BaseAddress = services.GetRequiredService<IOptions<CatalogOptions>>().Value.BaseAddress);
+        builder.AddCatalogCopy<CatalogQuest>(MessagingNames.ProcessingCatalogQueue);
         builder.Services.AddSingleton<QuestCatalog>();
     }
 
@@ -45,7 +39,7 @@ public static class Extensions
         // Bigger batches than the default: a batch costs a handful of statements whatever its size,
         // so throughput grows with it (about 1.2k/s at 200 and 4k/s at 1000 events on a loaded
         // two-core machine). Messaging:processing-events in configuration overrides these.
-        builder.AddEventConsumer<SignInEventHandler>(MessagingNames.ProcessingEventsQueue, options =>
+        builder.AddEventConsumer<SignInEventHandler>(MessagingNames.ProcessingEventsQueue, [MessagingNames.NewUserSignIn, MessagingNames.UserSignIn], options =>
         {
             options.PrefetchCount = 2000;
             options.MaxBatchSize = 1000;

@@ -28,18 +28,26 @@ public static class BulkWriteExtensions
             """, cancellationToken);
     }
 
-    /// <summary>Inserts new progress rows; a row another transaction inserted meanwhile fails the statement (unique violation), never overwritten.</summary>
-    public static async Task InsertProgressAsync(this ProcessingDbContext db, IReadOnlyCollection<QuestProgress> rows, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the progress rows that do not exist yet, at zero; existing ones are left alone.
+    /// Never fails on a row another transaction inserts at the same time: Postgres makes this
+    /// statement wait for that transaction and then skip the row. Rows go in one order for every
+    /// replica, so two inserting the same rows wait for each other rather than deadlock.
+    /// </summary>
+    public static async Task EnsureProgressRowsAsync(this ProcessingDbContext db, IReadOnlyList<(Guid UserId, Guid QuestId)> rows, DateTimeOffset at, CancellationToken cancellationToken)
     {
         if (rows.Count == 0)
         {
             return;
         }
 
-        var (users, quests, progress, completions, updatedAt) = Columns(rows);
+        var users = rows.Select(r => r.UserId).ToArray();
+        var quests = rows.Select(r => r.QuestId).ToArray();
         await db.Database.ExecuteSqlAsync($"""
             INSERT INTO quest_progress (user_id, quest_id, progress, completions, updated_at)
-            SELECT * FROM unnest({users}, {quests}, {progress}, {completions}, {updatedAt})
+            SELECT u, q, 0, 0, {at} FROM unnest({users}, {quests}) AS r(u, q)
+            ORDER BY u, q
+            ON CONFLICT (user_id, quest_id) DO NOTHING
             """, cancellationToken);
     }
 

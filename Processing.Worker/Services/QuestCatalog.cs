@@ -1,134 +1,73 @@
-using System.Diagnostics;
-using Microsoft.Extensions.Options;
+using QuestAspire.ServiceDefaults.Catalog;
 
 namespace QuestAspire.Processing.Worker.Services;
 
-/// <summary>The catalog's quests at one moment: all of them by id (names for the read API), and the active ones (which sign-ins count toward).</summary>
-public sealed record QuestSnapshot(IReadOnlyDictionary<Guid, QuestRule> Quests, IReadOnlyList<QuestRule> Active, DateTimeOffset LoadedAt);
+/// <summary>What the worker reads of a catalog quest snapshot (Catalog.Api's QuestResponse and QuestChanged; the wire shape may grow).</summary>
+public sealed record CatalogQuest(Guid QuestId, string Name, int Streak, int Duplication, bool AutoClaim, bool IsActive, long Version, CatalogReward Reward)
+    : ICatalogQuest;
 
-/// <summary>The catalog has never answered, so there is no copy of its quests to work from.</summary>
-public sealed class CatalogUnavailableException(string message, Exception innerException) : Exception(message, innerException);
+/// <summary>A quest's reward as the catalog snapshot carries it.</summary>
+public sealed record CatalogReward(string Item, int Qty);
+
+/// <summary>The catalog's quests at one version: all of them by id (names for the read API), and the active ones (which sign-ins count toward).</summary>
+public sealed record QuestSnapshot(IReadOnlyDictionary<Guid, QuestRule> Quests, IReadOnlyList<QuestRule> Active, long Version);
 
 /// <summary>
-/// Keeps Catalog.Api's quests in memory, so no event or request waits on an HTTP call. The first
-/// read loads them; a copy older than <see cref="CatalogOptions.RefreshInterval"/> is still
-/// returned while one background refresh replaces it. A failed refresh keeps the last good
-/// copy; only when there never was one does a read throw <see cref="CatalogUnavailableException"/>.
+/// The worker's quests as rules, derived from its own <see cref="CatalogCopy{TQuest}"/> (fed by
+/// catalog events) and rebuilt only when the copy changes. No event or request waits on Catalog.Api;
+/// only before the first load does a read wait.
 /// </summary>
-public sealed class QuestCatalog(
-    IServiceScopeFactory scopeFactory,
-    IOptions<CatalogOptions> options,
-    ProcessingTelemetry telemetry,
-    TimeProvider timeProvider,
-    ILogger<QuestCatalog> logger) : IDisposable
+public sealed class QuestCatalog(CatalogCopy<CatalogQuest> copy, ILogger<QuestCatalog> logger)
 {
-    private readonly TimeSpan _refreshInterval = options.Value.RefreshInterval;
-    private readonly SemaphoreSlim _refreshLock = new(1, 1);
-    private readonly CancellationTokenSource _disposed = new();
-    private volatile QuestSnapshot? _snapshot;
-    private long _nextRefreshTicks;
-    private int _backgroundRefreshRunning;
+    private readonly Lock _lock = new();
+    private (long Generation, QuestSnapshot Snapshot)? _current;
 
+    public bool IsLoaded => copy.IsLoaded;
+
+    /// <summary>The current rules; waits until the catalog has been loaded once.</summary>
     public async ValueTask<QuestSnapshot> GetAsync(CancellationToken cancellationToken)
     {
-        var snapshot = _snapshot;
-        if (snapshot is null)
+        if (!copy.IsLoaded)
         {
-            return await RefreshAsync(cancellationToken);
+            await copy.WaitUntilLoadedAsync(cancellationToken);
         }
 
-        if (IsStale() && Interlocked.CompareExchange(ref _backgroundRefreshRunning, 1, 0) == 0)
-        {
-            _ = Task.Run(RefreshInBackgroundAsync, CancellationToken.None);
-        }
-
-        return snapshot;
+        return Current();
     }
 
-    /// <summary>Fetches the quests now, unless another caller just did; returns the copy in use afterwards.</summary>
-    public async Task<QuestSnapshot> RefreshAsync(CancellationToken cancellationToken)
+    /// <summary>The current rules, loaded or not.</summary>
+    public QuestSnapshot Current()
     {
-        await _refreshLock.WaitAsync(cancellationToken);
-        try
+        var generation = copy.Generation;
+        if (_current is { } current && current.Generation == generation)
         {
-            var current = _snapshot;
-            if (current is not null && !IsStale())
-            {
-                return current;
-            }
-
-            try
-            {
-                var quests = await FetchAsync(cancellationToken);
-                var snapshot = CreateSnapshot(quests);
-                _snapshot = snapshot;
-                logger.LogDebug("Loaded {Count} quests ({Active} active) from the catalog", snapshot.Quests.Count, snapshot.Active.Count);
-                return snapshot;
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                if (current is null)
-                {
-                    throw new CatalogUnavailableException("The quests could not be loaded from the catalog.", e);
-                }
-
-                logger.LogWarning(e, "Refreshing the quests from the catalog failed; keeping the copy loaded at {LoadedAt}", current.LoadedAt);
-                return current;
-            }
-            finally
-            {
-                // After a failure too: a catalog that is down is asked again one interval later, not on every read.
-                Interlocked.Exchange(ref _nextRefreshTicks, (timeProvider.GetUtcNow() + _refreshInterval).UtcTicks);
-            }
+            return current.Snapshot;
         }
-        finally
+
+        lock (_lock)
         {
-            _refreshLock.Release();
+            var snapshot = CreateSnapshot(copy.Quests.Values, copy.Version);
+            _current = (generation, snapshot);
+            return snapshot;
         }
     }
 
-    private bool IsStale() => timeProvider.GetUtcNow().UtcTicks >= Interlocked.Read(ref _nextRefreshTicks);
-
-    // Its own trace: the refresh serves every event from now on, not the one whose read noticed the copy was old.
-    private async Task RefreshInBackgroundAsync()
+    private QuestSnapshot CreateSnapshot(IEnumerable<CatalogQuest> quests, long version)
     {
-        Activity.Current = null;
-        using var activity = telemetry.ActivitySource.StartActivity("refresh quest catalog");
-        try
-        {
-            await RefreshAsync(_disposed.Token);
-        }
-        catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
-        {
-            // shutting down
-        }
-        catch (Exception e)
-        {
-            logger.LogError(e, "Background refresh of the quests failed");
-        }
-        finally
-        {
-            Volatile.Write(ref _backgroundRefreshRunning, 0);
-        }
-    }
-
-    private async Task<IReadOnlyList<CatalogQuest>> FetchAsync(CancellationToken cancellationToken)
-    {
-        // A typed client per fetch, not one held by this singleton, so its handler is rotated as designed.
-        await using var scope = scopeFactory.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<CatalogClient>().GetQuestsAsync(cancellationToken);
-    }
-
-    private QuestSnapshot CreateSnapshot(IReadOnlyList<CatalogQuest> quests)
-    {
-        var all = new Dictionary<Guid, QuestRule>(quests.Count);
-        var active = new List<QuestRule>(quests.Count);
-        foreach (var quest in quests)
+        var all = new Dictionary<Guid, QuestRule>();
+        var active = new List<QuestRule>();
+        foreach (var quest in quests.OrderBy(q => q.QuestId))
         {
             QuestRule rule;
             try
             {
-                rule = new QuestRule(quest.QuestId, quest.Name, quest.Streak, quest.Duplication);
+                rule = new QuestRule(quest.QuestId, quest.Name, quest.Streak, quest.Duplication)
+                {
+                    AutoClaim = quest.AutoClaim,
+                    RewardItem = quest.Reward.Item,
+                    RewardQty = quest.Reward.Qty,
+                    Version = quest.Version,
+                };
             }
             catch (ArgumentOutOfRangeException e)
             {
@@ -144,9 +83,6 @@ public sealed class QuestCatalog(
             }
         }
 
-        return new QuestSnapshot(all, active, timeProvider.GetUtcNow());
+        return new QuestSnapshot(all, active, version);
     }
-
-    // The source is cancelled, not disposed: a refresh still running may read its token.
-    public void Dispose() => _disposed.Cancel();
 }

@@ -15,19 +15,22 @@ public sealed class EventPublisher(IConnection connection, ILogger<EventPublishe
     private readonly SemaphoreSlim _lock = new(1, 1);
     private IChannel? _channel;
 
-    public async Task PublishAsync(
+    public Task PublishAsync(
         string exchange, string routingKey, Guid messageId, string eventType, ReadOnlyMemory<byte> body,
-        IDictionary<string, object?>? headers, CancellationToken cancellationToken)
-    {
-        var properties = new BasicProperties
+        IDictionary<string, object?>? headers, CancellationToken cancellationToken) =>
+        PublishAsync(exchange, routingKey, new BasicProperties
         {
             MessageId = messageId.ToString(),
             Type = eventType,
             ContentType = "application/json",
             DeliveryMode = DeliveryModes.Persistent,
             Headers = headers,
-        };
+        }, body, cancellationToken);
 
+    /// <summary>Publishes with the given properties (a retried or replayed message keeps its own), persistent and mandatory.</summary>
+    public async Task PublishAsync(string exchange, string routingKey, BasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        properties.DeliveryMode = DeliveryModes.Persistent;
         await _lock.WaitAsync(cancellationToken);
         try
         {
@@ -37,7 +40,7 @@ public sealed class EventPublisher(IConnection connection, ILogger<EventPublishe
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogWarning(e, "Publishing {EventType} {MessageId} failed", eventType, messageId);
+            logger.LogWarning(e, "Publishing {EventType} {MessageId} to {Exchange}/{RoutingKey} failed", properties.Type, properties.MessageId, exchange, routingKey);
             await ResetChannelAsync();
             throw;
         }
@@ -64,7 +67,7 @@ public sealed class EventPublisher(IConnection connection, ILogger<EventPublishe
                 args.RoutingKey, args.BasicProperties.MessageId, args.ReplyText ?? Encoding.UTF8.GetString(args.Body.Span));
             return Task.CompletedTask;
         };
-        await RabbitMQTopology.DeclareAsync(channel, cancellationToken);
+        await RabbitMQTopology.DeclareExchangesAsync(channel, cancellationToken);
         return _channel = channel;
     }
 

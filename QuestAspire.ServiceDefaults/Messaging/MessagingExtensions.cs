@@ -18,25 +18,39 @@ public static class MessagingExtensions
         return builder;
     }
 
-    /// <summary>Consumes <paramref name="queue"/> and hands its events to <typeparamref name="THandler"/>.</summary>
+    /// <summary>
+    /// Consumes <paramref name="queue"/>, subscribed to <paramref name="eventTypes"/> (each service
+    /// declares its own subscriptions here), and hands its events to <typeparamref name="THandler"/>.
+    /// The queue's options can be overridden in configuration under <c>Messaging:{queue}</c>.
+    /// </summary>
     public static IHostApplicationBuilder AddEventConsumer<THandler>(
-        this IHostApplicationBuilder builder, string queue, Action<EventConsumerOptions>? configure = null)
+        this IHostApplicationBuilder builder, string queue, IReadOnlyCollection<string> eventTypes, Action<EventConsumerOptions>? configure = null)
         where THandler : class, IIntegrationEventHandler
     {
-        if (!MessagingNames.Subscriptions.ContainsKey(queue))
+        if (eventTypes.Count == 0)
         {
-            throw new ArgumentException($"'{queue}' has no subscriptions in {nameof(MessagingNames)}.", nameof(queue));
+            throw new ArgumentException($"The consumer of '{queue}' subscribes to no event type.", nameof(eventTypes));
         }
 
-        builder.AddEventPublisher(); // dead-lettering publishes
+        builder.AddEventPublisher(); // dead-lettering and retries publish
         builder.Services.AddScoped<THandler>();
-        builder.Services.AddOptions<EventConsumerOptions>()
+        builder.Services.AddOptions<EventConsumerOptions>(EventConsumerOptions.NameFor<THandler>())
             .Configure(options =>
             {
                 options.Queue = queue;
+                options.EventTypes = [.. eventTypes];
                 configure?.Invoke(options);
             })
             .BindConfiguration($"Messaging:{queue}");
+        var declared = new EventConsumerOptions { Queue = queue, EventTypes = [.. eventTypes] };
+        configure?.Invoke(declared);
+        builder.Services.AddSingleton(new ConsumedQueue(queue, declared.Broadcast));
+        builder.Services.TryAddSingleton<DeadLetterService>();
+        if (!builder.Services.Any(d => d.ImplementationType == typeof(QueueDepthMonitor)))
+        {
+            builder.Services.AddHostedService<QueueDepthMonitor>();
+        }
+
         builder.Services.AddHostedService<EventConsumer<THandler>>();
         return builder;
     }

@@ -12,6 +12,13 @@ public static class MessagingNames
     public const string ProcessingEventsQueue = "processing-events";
     public const string AuthEventsQueue = "auth-events";
 
+    /// <summary>Catalog events, one queue per replica (<c>{name}.{instance}</c>) so each keeps its own full copy.</summary>
+    public const string ProcessingCatalogQueue = "processing-catalog";
+    public const string AuthCatalogQueue = "auth-catalog";
+
+    /// <summary>Header on a message parked in a delay queue: how often it was retried later.</summary>
+    public const string RetriesHeader = "x-questaspire-retries";
+
     public const string NewUserSignIn = "NewUserSignIn";
     public const string UserSignIn = "UserSignIn";
     public const string QuestCompleted = "QuestCompleted";
@@ -24,13 +31,6 @@ public static class MessagingNames
 
     /// <summary>Header set on a dead-lettered message: why it could not be processed.</summary>
     public const string DeadLetterReasonHeader = "x-questaspire-reason";
-
-    /// <summary>Which event types each queue receives: the subscriptions of the whole system.</summary>
-    public static readonly IReadOnlyDictionary<string, string[]> Subscriptions = new Dictionary<string, string[]>
-    {
-        [ProcessingEventsQueue] = [NewUserSignIn, UserSignIn],
-        [AuthEventsQueue] = [QuestCompleted],
-    };
 
     public static string DeadLetterQueueOf(string queue) => $"{queue}.dead-letter";
 }

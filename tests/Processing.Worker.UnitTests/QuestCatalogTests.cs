@@ -1,191 +1,71 @@
-using System.Diagnostics.Metrics;
-using System.Net;
-using System.Text;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using QuestAspire.Processing.Worker.Services;
-using QuestAspire.ServiceDefaults.Telemetry;
+using QuestAspire.ServiceDefaults.Catalog;
 
 namespace QuestAspire.Processing.Worker.UnitTests;
 
-public sealed class QuestCatalogTests : IDisposable
+/// <summary>The worker's quest rules, derived from its own catalog copy.</summary>
+public sealed class QuestCatalogTests
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(10);
     private static readonly Guid SignInThree = Guid.Parse("0199a8f0-0000-7000-8000-000000000001");
     private static readonly Guid Retired = Guid.Parse("0199a8f0-0000-7000-8000-000000000002");
+    private static readonly Guid Broken = Guid.Parse("0199a8f0-0000-7000-8000-000000000003");
 
-    // The shape Catalog.Api serves: snake_case, reward inline, more fields than the worker reads.
-    private const string TwoQuests = """
-        [
-          { "quest_id": "0199a8f0-0000-7000-8000-000000000001", "name": "signin_three", "description": "Sign in three times",
-            "streak": 3, "duplication": 2, "auto_claim": false, "is_active": true,
-            "reward": { "reward_id": "0199a8f0-0000-7000-8000-0000000000aa", "name": "signin_three", "item": "diamond", "qty": 10, "is_active": true } },
-          { "quest_id": "0199a8f0-0000-7000-8000-000000000002", "name": "retired", "description": "No longer offered",
-            "streak": 1, "duplication": 1, "auto_claim": true, "is_active": false,
-            "reward": { "reward_id": "0199a8f0-0000-7000-8000-0000000000bb", "name": "gold", "item": "gold", "qty": 1, "is_active": true } }
-        ]
-        """;
-
-    private readonly FakeCatalog _catalogApi = new();
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
-    private readonly ServiceProvider _services;
+    private readonly CatalogCopy<CatalogQuest> _copy = new();
     private readonly QuestCatalog _catalog;
 
-    public QuestCatalogTests()
-    {
-        var services = new ServiceCollection();
-        services.AddHttpClient<CatalogClient>(http => http.BaseAddress = new Uri("http://catalog-api"))
-            .ConfigurePrimaryHttpMessageHandler(() => _catalogApi);
-        services.AddMetrics();
-        _services = services.BuildServiceProvider();
-        _catalog = new QuestCatalog(
-            _services.GetRequiredService<IServiceScopeFactory>(),
-            Options.Create(new CatalogOptions { RefreshInterval = Interval }),
-            new ProcessingTelemetry(new ServiceTelemetry("QuestAspire.Processing", _services.GetRequiredService<IMeterFactory>())),
-            _time,
-            NullLogger<QuestCatalog>.Instance);
-    }
+    public QuestCatalogTests() => _catalog = new QuestCatalog(_copy, NullLogger<QuestCatalog>.Instance);
+
+    private static CatalogQuest Quest(Guid id, string name, int streak, int duplication, bool active = true, long version = 1, bool autoClaim = false) =>
+        new(id, name, streak, duplication, autoClaim, active, version, new CatalogReward("diamond", 10));
 
     [Fact]
-    public async Task GetAsync_FirstRead_LoadsAllQuestsAndTheActiveOnes()
+    public async Task GetAsync_LoadedCopy_GivesAllQuestsAndTheActiveOnes_WithWhatTheyPay()
     {
-        _catalogApi.Respond(TwoQuests);
+        _copy.Load([Quest(SignInThree, "signin_three", 3, 2, version: 4), Quest(Retired, "retired", 1, 1, active: false, version: 2)]);
 
         var snapshot = await _catalog.GetAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal([SignInThree, Retired], snapshot.Quests.Keys.Order());
         var active = Assert.Single(snapshot.Active);
-        Assert.Equal(new QuestRule(SignInThree, "signin_three", 3, 2), active);
-        Assert.Equal("/api/quests?include_inactive=true", _catalogApi.LastRequest?.PathAndQuery);
+        Assert.Equal(new QuestRule(SignInThree, "signin_three", 3, 2) { RewardItem = "diamond", RewardQty = 10, Version = 4 }, active);
+        Assert.Equal(4, snapshot.Version);
     }
 
     [Fact]
-    public async Task GetAsync_WithinTheInterval_DoesNotCallTheCatalogAgain()
+    public async Task GetAsync_BeforeTheFirstLoad_Waits()
     {
-        _catalogApi.Respond(TwoQuests);
-        await _catalog.GetAsync(TestContext.Current.CancellationToken);
+        var reading = _catalog.GetAsync(TestContext.Current.CancellationToken).AsTask();
+        Assert.False(reading.IsCompleted);
+        Assert.False(_catalog.IsLoaded);
 
-        for (var i = 0; i < 100; i++)
-        {
-            _time.Advance(Interval / 200);
-            await _catalog.GetAsync(TestContext.Current.CancellationToken);
-        }
+        _copy.Load([Quest(SignInThree, "signin_three", 3, 2)]);
 
-        Assert.Equal(1, _catalogApi.Calls);
+        var snapshot = await reading.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.Single(snapshot.Active);
     }
 
     [Fact]
-    public async Task GetAsync_CatalogNeverAnswered_Throws()
+    public void Current_AChangeFromAnEvent_IsSeenByTheNextRead_AndOnlyThenRebuilt()
     {
-        _catalogApi.Fail();
+        _copy.Load([Quest(SignInThree, "signin_three", 3, 2)]);
+        var before = _catalog.Current();
+        Assert.Same(before, _catalog.Current());
 
-        await Assert.ThrowsAsync<CatalogUnavailableException>(() => _catalog.GetAsync(TestContext.Current.CancellationToken).AsTask());
+        _copy.Apply(Quest(SignInThree, "signin_three", 3, 2, active: false, version: 2));
+
+        var after = _catalog.Current();
+        Assert.Empty(after.Active);
+        Assert.Equal(2, after.Version);
     }
 
     [Fact]
-    public async Task RefreshAsync_CatalogFails_KeepsTheLastGoodCopy()
+    public void Current_AnInvalidQuest_IsIgnoredAndTheOthersStay()
     {
-        _catalogApi.Respond(TwoQuests);
-        var loaded = await _catalog.GetAsync(TestContext.Current.CancellationToken);
-        _catalogApi.Fail();
-        _time.Advance(Interval);
+        _copy.Load([Quest(SignInThree, "signin_three", 3, 2), Quest(Broken, "broken", 0, 1)]);
 
-        var afterFailure = await _catalog.RefreshAsync(TestContext.Current.CancellationToken);
+        var snapshot = _catalog.Current();
 
-        Assert.Same(loaded, afterFailure);
-        Assert.Same(loaded, await _catalog.GetAsync(TestContext.Current.CancellationToken));
-        Assert.Equal(2, _catalogApi.Calls);
-    }
-
-    [Fact]
-    public async Task GetAsync_AfterTheInterval_ReturnsTheOldCopyAndRefreshesInTheBackground()
-    {
-        _catalogApi.Respond(TwoQuests);
-        var loaded = await _catalog.GetAsync(TestContext.Current.CancellationToken);
-        _catalogApi.Respond("[]");
-        _time.Advance(Interval);
-
-        var stale = await _catalog.GetAsync(TestContext.Current.CancellationToken);
-        var refreshed = await WaitForAsync(async () =>
-        {
-            var snapshot = await _catalog.GetAsync(TestContext.Current.CancellationToken);
-            return snapshot.Quests.Count == 0 ? snapshot : null;
-        });
-
-        Assert.Same(loaded, stale);
-        Assert.Empty(refreshed.Active);
-        Assert.Equal(2, _catalogApi.Calls);
-    }
-
-    [Fact]
-    public async Task GetAsync_InvalidQuest_IsIgnoredAndTheOthersLoad()
-    {
-        _catalogApi.Respond("""
-            [
-              { "quest_id": "0199a8f0-0000-7000-8000-000000000001", "name": "signin_three", "streak": 3, "duplication": 2, "is_active": true },
-              { "quest_id": "0199a8f0-0000-7000-8000-000000000002", "name": "broken", "streak": 0, "duplication": 2, "is_active": true }
-            ]
-            """);
-
-        var snapshot = await _catalog.GetAsync(TestContext.Current.CancellationToken);
-
-        Assert.Equal(SignInThree, Assert.Single(snapshot.Active).QuestId);
-    }
-
-    public void Dispose()
-    {
-        _catalog.Dispose();
-        _services.Dispose();
-    }
-
-    private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe)
-        where T : class
-    {
-        var deadline = DateTime.UtcNow + WaitLimit;
-        while (true)
-        {
-            if (await probe() is { } found)
-            {
-                return found;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"Nothing matched within {WaitLimit}.");
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-    }
-
-    private sealed class FakeCatalog : HttpMessageHandler
-    {
-        private volatile Func<HttpResponseMessage> _respond = () => new HttpResponseMessage(HttpStatusCode.NotFound);
-        private int _calls;
-
-        public int Calls => Volatile.Read(ref _calls);
-
-        public Uri? LastRequest { get; private set; }
-
-        public void Respond(string json) => _respond = () => new HttpResponseMessage(HttpStatusCode.OK)
-        {
-            Content = new StringContent(json, Encoding.UTF8, "application/json"),
-        };
-
-        public void Fail() => _respond = () => new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            Interlocked.Increment(ref _calls);
-            LastRequest = request.RequestUri;
-            return Task.FromResult(_respond());
-        }
-    }
-
-    private sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
+        Assert.Equal([SignInThree], snapshot.Quests.Keys);
     }
 }

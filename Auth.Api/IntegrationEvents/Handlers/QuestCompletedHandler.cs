@@ -1,50 +1,53 @@
-using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using QuestAspire.Auth.Api.Contracts;
 using QuestAspire.Auth.Api.IntegrationEvents.Events;
 using QuestAspire.Auth.Api.Model;
 using QuestAspire.Auth.Api.Services;
+using QuestAspire.ServiceDefaults.Catalog;
 using QuestAspire.ServiceDefaults.Messaging;
 
 namespace QuestAspire.Auth.Api.IntegrationEvents.Handlers;
 
 /// <summary>
 /// Turns each QuestCompleted event into one reward claim: Pending, or credited at once for an
-/// auto-claim quest. The claim's unique completion event id makes a redelivered event a no-op.
-/// Each event's catalog fetch runs in its own trace; the claims of a batch are stored together.
+/// auto-claim quest. The event carries what the quest paid at completion, so nothing here calls
+/// Catalog.Api or reads a row per event: a batch's claims and credits are two set-based statements
+/// in one transaction. The claim's unique completion event id makes a redelivered event a no-op.
 /// </summary>
 public sealed class QuestCompletedHandler(
     AuthDbContext db,
-    CatalogClient catalog,
+    CatalogCopy<CatalogQuest> catalog,
     AuthTelemetry telemetry,
     TimeProvider time,
     ILogger<QuestCompletedHandler> logger) : IIntegrationEventHandler
 {
     public async Task HandleAsync(EventBatch events, CancellationToken cancellationToken)
     {
-        var ids = events.Select(e => e.Event.EventId).ToList();
-        var handled = await events.StepAsync("claim lookup", async ct =>
-            (await db.RewardClaims.Where(c => ids.Contains(c.CompletionEventId)).Select(c => c.CompletionEventId).ToListAsync(ct)).ToHashSet(),
-            cancellationToken);
-
-        var stored = new List<RewardClaim>();
+        var now = time.GetUtcNow();
+        var claims = new List<RewardClaim>(events.Count);
+        var seen = new HashSet<Guid>();
         foreach (var received in events)
         {
             using var trace = received.EnterTrace();
             var completed = received.Event;
             logger.LogInformation("QuestCompleted {EventId} for user {UserId}", completed.EventId, completed.UserId);
-            if (!handled.Add(completed.EventId))
+            if (!seen.Add(completed.EventId))
             {
-                logger.LogInformation("QuestCompleted {EventId} was handled before; skipping", completed.EventId);
                 received.Activity?.SetTag("event.duplicate", true);
                 continue;
             }
 
-            stored.Add(await CreateClaimAsync(completed, received.Activity, cancellationToken));
+            var claim = CreateClaim(completed, now);
+            claims.Add(claim);
+            var activity = received.Activity;
+            activity?.SetTag("quest.id", claim.QuestId);
+            activity?.SetTag("quest.name", claim.QuestName);
+            activity?.SetTag("reward.item", AuthTelemetry.RewardItemTag(claim));
+            activity?.SetTag("reward.qty", claim.RewardQty);
+            activity?.SetTag("claim.status", claim.Status.ToString());
         }
 
-        await events.StepAsync("claim store", db.SaveChangesAsync, cancellationToken);
-
+        var stored = await events.StepAsync("claim store", ct => StoreAsync(claims, ct), cancellationToken);
         foreach (var claim in stored)
         {
             telemetry.ClaimStored(claim);
@@ -53,39 +56,55 @@ public sealed class QuestCompletedHandler(
                 telemetry.RewardCredited(claim);
             }
         }
+
+        if (stored.Count < claims.Count)
+        {
+            logger.LogInformation("{Count} QuestCompleted event(s) were handled before; skipped", claims.Count - stored.Count);
+        }
     }
 
-    private async Task<RewardClaim> CreateClaimAsync(IntegrationEvent completed, Activity? activity, CancellationToken cancellationToken)
+    // EF's retrying strategy (on in the Aspire integration) runs the transaction as one retriable unit.
+    private Task<IReadOnlyList<RewardClaim>> StoreAsync(List<RewardClaim> claims, CancellationToken cancellationToken) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var inserted = await db.InsertNewClaimsAsync(claims, ct);
+            await db.CreditAsync(inserted, ct);
+            await transaction.CommitAsync(ct);
+            return inserted;
+        }, cancellationToken);
+
+    private RewardClaim CreateClaim(IntegrationEvent completed, DateTimeOffset now)
     {
         var data = completed.GetData<QuestCompletedData>();
-        var quest = await FetchQuestAsync(data.QuestId, cancellationToken)
-            ?? throw new InvalidOperationException($"Quest {data.QuestId} of QuestCompleted {completed.EventId} is not in the catalog.");
-        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == completed.UserId, cancellationToken)
-            ?? throw new InvalidOperationException($"User {completed.UserId} of QuestCompleted {completed.EventId} does not exist.");
-
-        activity?.SetTag("quest.id", quest.QuestId);
-        activity?.SetTag("quest.name", quest.Name);
-        activity?.SetTag("quest.completions", data.Completion);
-        activity?.SetTag("reward.item", quest.Reward.Item.ToString().ToLowerInvariant());
-        activity?.SetTag("reward.qty", quest.Reward.Qty);
-
-        var now = time.GetUtcNow();
-        var claim = RewardClaim.Create(user.Id, completed.EventId, quest.QuestId, quest.Name, quest.Reward.Item, quest.Reward.Qty, now);
-        db.RewardClaims.Add(claim);
-        if (quest.AutoClaim)
+        var (name, item, qty, autoClaim) = data is { RewardItem: { } wireItem, RewardQty: { } wireQty, AutoClaim: { } wireAutoClaim }
+            ? (data.QuestName ?? "", ParseItem(wireItem, completed), wireQty, wireAutoClaim)
+            : FromCatalog(data.QuestId, completed);
+        if (qty <= 0)
         {
-            claim.ClaimInto(user, now);
+            throw new PermanentEventException($"QuestCompleted {completed.EventId} pays {qty} {item}: a reward is at least 1.");
         }
 
-        activity?.SetTag("claim.status", claim.Status.ToString());
-        return claim;
+        return RewardClaim.FromCompletion(completed.UserId, completed.EventId, data.QuestId, name, item, qty, autoClaim, now);
     }
 
-    // The quest and its reward come in one answer from Catalog.Api.
-    private async Task<CatalogQuest?> FetchQuestAsync(Guid questId, CancellationToken cancellationToken)
+    // An event from before completions carried their reward: what the quest pays now, from Auth's own copy.
+    private (string Name, RewardItem Item, int Qty, bool AutoClaim) FromCatalog(Guid questId, IntegrationEvent completed)
     {
-        using var activity = telemetry.ActivitySource.StartActivity("catalog fetch quest and reward");
-        activity?.SetTag("quest.id", questId);
-        return await catalog.GetQuestAsync(questId, cancellationToken);
+        if (!catalog.IsLoaded)
+        {
+            throw new DependencyUnavailableException($"QuestCompleted {completed.EventId} has no reward and the catalog copy is not loaded yet.");
+        }
+
+        return catalog.Quests.TryGetValue(questId, out var quest)
+            ? (quest.Name, quest.Reward.Item, quest.Reward.Qty, quest.AutoClaim)
+            : throw new PermanentEventException($"Quest {questId} of QuestCompleted {completed.EventId} is not in the catalog.");
     }
+
+    private static RewardItem ParseItem(string item, IntegrationEvent completed) => item switch
+    {
+        "gold" => RewardItem.Gold,
+        "diamond" => RewardItem.Diamond,
+        _ => throw new PermanentEventException($"QuestCompleted {completed.EventId} pays an unknown item '{item}'."),
+    };
 }

@@ -9,8 +9,10 @@ namespace QuestAspire.Processing.Worker.IntegrationEvents.Handlers;
 /// Records sign-in events and counts them toward every active quest, a whole batch in one
 /// transaction: the event log, the progress rows and the <c>QuestCompleted</c> outbox rows commit
 /// together or not at all. An event already in the log is skipped, so a redelivered batch is
-/// counted once; the progress rows of the batch's users are locked first, so replicas handling
-/// the same user at once still give exact counts.
+/// counted once; the progress rows of the batch's users are created if missing (insert or
+/// nothing) and locked first, so replicas handling the same user at once still give exact counts
+/// and no statement of the batch fails because another replica got there first. The quests come
+/// from the worker's own catalog copy: nothing here calls Catalog.Api.
 /// </summary>
 public sealed class SignInEventHandler(
     ProcessingDbContext db,
@@ -20,14 +22,12 @@ public sealed class SignInEventHandler(
     TimeProvider timeProvider,
     ILogger<SignInEventHandler> logger) : IIntegrationEventHandler
 {
-    private static readonly TimeSpan MaxCatalogWait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan MaxCatalogWait = TimeSpan.FromSeconds(30);
 
     /// <summary>What a batch changes, written after every event of it has been applied.</summary>
     private sealed class BatchChanges
     {
         public List<LoggedEvent> Events { get; } = [];
-
-        public HashSet<QuestProgress> Created { get; } = new(ReferenceEqualityComparer.Instance);
 
         public HashSet<QuestProgress> Updated { get; } = new(ReferenceEqualityComparer.Instance);
 
@@ -51,7 +51,7 @@ public sealed class SignInEventHandler(
             // A retried attempt starts from the database again, not from the failed attempt's changes.
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var locked = await events.StepAsync("progress lock", token => LockAsync(events, token), ct);
+            var locked = await events.StepAsync("progress lock", token => LockAsync(events, quests, token), ct);
             var changes = Apply(events, quests, locked);
 
             // Set-based writes: one statement per table for the whole batch.
@@ -60,12 +60,7 @@ public sealed class SignInEventHandler(
                 await db.InsertEventsAsync(changes.Events, token);
                 await db.SaveChangesAsync(token); // the QuestCompleted outbox rows
             }, ct);
-            await events.StepAsync("progress update", async token =>
-            {
-                // One order for every replica, so two inserting the same new rows wait rather than deadlock.
-                await db.InsertProgressAsync([.. changes.Created.OrderBy(r => r.UserId).ThenBy(r => r.QuestId)], token);
-                await db.UpdateProgressAsync(changes.Updated, token);
-            }, ct);
+            await events.StepAsync("progress update", token => db.UpdateProgressAsync(changes.Updated, token), ct);
             await events.StepAsync("commit", transaction.CommitAsync, ct);
             completed = changes.Completed;
         }, cancellationToken);
@@ -81,12 +76,12 @@ public sealed class SignInEventHandler(
         }
     }
 
-    // Lock first, in one order for everyone (no deadlocks between replicas). A row that does not
-    // exist yet cannot be locked: a replica inserting the same one at the same time fails with a
-    // unique violation, and the consumer's retry then finds and locks it.
-    private async Task<LockedState> LockAsync(EventBatch events, CancellationToken cancellationToken)
+    // Create what is missing, then lock, in one order for everyone (no deadlocks between replicas).
+    private async Task<LockedState> LockAsync(EventBatch events, QuestSnapshot quests, CancellationToken cancellationToken)
     {
-        var userIds = events.Select(e => e.Event.UserId).Distinct().ToArray();
+        var userIds = events.Where(e => IsSignIn(e.Event.EventType)).Select(e => e.Event.UserId).Distinct().Order().ToArray();
+        await db.EnsureProgressRowsAsync(
+            [.. userIds.SelectMany(user => quests.Active.Select(quest => (user, quest.QuestId)))], timeProvider.GetUtcNow(), cancellationToken);
         var progress = await db.QuestProgress
             .FromSql($"SELECT * FROM quest_progress WHERE user_id = ANY({userIds}) ORDER BY user_id, quest_id FOR UPDATE")
             .AsNoTracking()
@@ -129,15 +124,10 @@ public sealed class SignInEventHandler(
 
             foreach (var quest in quests.Active)
             {
-                if (!progress.TryGetValue((signIn.UserId, quest.QuestId), out var row))
-                {
-                    row = QuestProgress.Start(signIn.UserId, quest.QuestId, now);
-                    progress.Add((row.UserId, row.QuestId), row);
-                    changes.Created.Add(row);
-                }
-
+                // Created by LockAsync for every active quest of every user of the batch.
+                var row = progress[(signIn.UserId, quest.QuestId)];
                 var outcome = row.RecordSignIn(quest, now);
-                if (outcome.Result != SignInResult.LimitReached && !changes.Created.Contains(row))
+                if (outcome.Result != SignInResult.LimitReached)
                 {
                     changes.Updated.Add(row);
                 }
@@ -167,7 +157,7 @@ public sealed class SignInEventHandler(
     private LoggedEvent EmitQuestCompleted(Guid userId, QuestRule quest, int completion, DateTimeOffset now)
     {
         var questCompleted = IntegrationEvent.Create(MessagingNames.QuestCompleted, userId, now,
-            new QuestCompletedData(quest.QuestId, quest.Name, completion));
+            new QuestCompletedData(quest.QuestId, quest.Name, completion, quest.RewardItem, quest.RewardQty, quest.AutoClaim, quest.Version));
         db.OutboxMessages.Add(OutboxMessage.Create(questCompleted, now));
         logger.LogInformation("User {UserId} completed quest {QuestName} ({QuestId}), completion {Completion}: {EventId}",
             userId, quest.Name, quest.QuestId, completion, questCompleted.EventId);
@@ -177,27 +167,26 @@ public sealed class SignInEventHandler(
     private static bool IsSignIn(string eventType) =>
         eventType is MessagingNames.UserSignIn or MessagingNames.NewUserSignIn;
 
-    // Waits (the batch stays unacknowledged in the queue) rather than failing: a failed batch is
-    // redelivered, and after enough deliveries good events would be dead-lettered because the
-    // catalog was slow to start.
+    // Only before the worker's catalog copy is first loaded is there anything to wait for; past
+    // a bound the batch is retried later (a transient failure, so it never uses up the poison budget).
     private async Task<QuestSnapshot> GetQuestsAsync(CancellationToken cancellationToken)
     {
-        var delay = TimeSpan.FromMilliseconds(250);
-        while (true)
+        if (!catalog.IsLoaded)
         {
+            logger.LogInformation("Waiting for the catalog copy to load");
             try
             {
-                var snapshot = await catalog.GetAsync(cancellationToken);
-                Activity.Current?.SetTag("catalog.quests.active", snapshot.Active.Count);
-                Activity.Current?.SetTag("catalog.loaded_at", snapshot.LoadedAt.ToString("O"));
-                return snapshot;
+                await catalog.GetAsync(cancellationToken).AsTask().WaitAsync(MaxCatalogWait, timeProvider, cancellationToken);
             }
-            catch (CatalogUnavailableException e)
+            catch (TimeoutException e)
             {
-                logger.LogWarning(e, "No quests loaded yet; retrying in {Delay}", delay);
-                await Task.Delay(delay, timeProvider, cancellationToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxCatalogWait.Ticks));
+                throw new DependencyUnavailableException($"The catalog copy has not loaded within {MaxCatalogWait}.", e);
             }
         }
+
+        var snapshot = catalog.Current();
+        Activity.Current?.SetTag("catalog.quests.active", snapshot.Active.Count);
+        Activity.Current?.SetTag("catalog.version", snapshot.Version);
+        return snapshot;
     }
 }

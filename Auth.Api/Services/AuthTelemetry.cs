@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 using QuestAspire.Auth.Api.Model;
 using QuestAspire.ServiceDefaults.Telemetry;
 
-namespace QuestAspire.Auth.Api;
+namespace QuestAspire.Auth.Api.Services;
 
 /// <summary>Auth's spans and counters, on the service's <c>QuestAspire.Auth</c> source and meter.</summary>
 public sealed class AuthTelemetry

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using QuestAspire.ServiceDefaults.Telemetry;
 
-namespace QuestAspire.Processing.Worker;
+namespace QuestAspire.Processing.Worker.Services;
 
 /// <summary>The worker's spans and counters, on the service's <c>QuestAspire.Processing</c> source and meter.</summary>
 public sealed class ProcessingTelemetry

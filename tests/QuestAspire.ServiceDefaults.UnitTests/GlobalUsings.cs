@@ -1,0 +1,2 @@
+global using QuestAspire.ServiceDefaults.Messaging;
+global using Xunit;
