@@ -1,4 +1,5 @@
 using QuestAspire;
+using QuestAspire.AppHost;
 using QuestAspire.AppHost.Infrastructure;
 using QuestAspire.AppHost.Kubernetes;
 
@@ -32,7 +33,8 @@ var authApi = builder.AddProject<Projects.Auth_Api>(ResourceNames.AuthApi)
     .WithReference(catalogApi)
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
     .WithEnvironment("Auth__AdminPassword", adminPassword)
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health")
+    .WithDeadLetterReplay(jwtSigningKey);
 
 // Two replicas share the queue, so exact counts across replicas are exercised on every run.
 var processingWorker = builder.AddProject<Projects.Processing_Worker>(ResourceNames.ProcessingWorker)
@@ -41,7 +43,8 @@ var processingWorker = builder.AddProject<Projects.Processing_Worker>(ResourceNa
     .WithReference(rabbitmq).WaitFor(rabbitmq)
     .WithReference(catalogApi).WaitFor(catalogApi)
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health")
+    .WithDeadLetterReplay(jwtSigningKey);
 
 builder.AddProject<Projects.Web>(ResourceNames.Web)
     .WithReference(authApi).WaitFor(authApi)

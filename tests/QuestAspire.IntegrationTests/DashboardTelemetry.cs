@@ -193,8 +193,6 @@ public static class TraceAssert
         (ResourceNames.ProcessingWorker, "publish QuestCompleted"),
         (ResourceNames.AuthApi, "deliver QuestCompleted"),
         (ResourceNames.AuthApi, "process QuestCompleted"),
-        (ResourceNames.AuthApi, "catalog fetch quest and reward"),
-        (ResourceNames.CatalogApi, "GET /api/quests/{id:guid}"),
         (ResourceNames.AuthApi, "claim store"),
     ];
 
