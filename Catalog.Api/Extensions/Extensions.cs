@@ -1,3 +1,4 @@
+using QuestAspire.ServiceDefaults.Api;
 using QuestAspire.ServiceDefaults.Data;
 using QuestAspire.ServiceDefaults.Telemetry;
 
@@ -6,11 +7,12 @@ namespace QuestAspire.Catalog.Api.Extensions;
 public static class Extensions
 {
     /// <summary>
-    /// Adds the catalog database (migrated and seeded at start), the Redis read cache and its
+    /// Adds the API conventions, the catalog database (migrated and seeded at start), the Redis read cache and its
     /// telemetry.
     /// </summary>
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
+        builder.AddApiDefaults();
         builder.AddNpgsqlDbContext<CatalogDbContext>(ResourceNames.CatalogDb);
         builder.Services.AddMigration<CatalogDbContext, CatalogSeeder>();
 

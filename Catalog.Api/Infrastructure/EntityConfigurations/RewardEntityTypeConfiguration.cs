@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace QuestAspire.Catalog.Api.Infrastructure;
+namespace QuestAspire.Catalog.Api.Infrastructure.EntityConfigurations;
 
 public sealed class RewardEntityTypeConfiguration : IEntityTypeConfiguration<Reward>
 {
