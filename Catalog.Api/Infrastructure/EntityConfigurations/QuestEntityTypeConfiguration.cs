@@ -21,6 +21,7 @@ public sealed class QuestEntityTypeConfiguration : IEntityTypeConfiguration<Ques
         builder.Property(q => q.Duplication).HasColumnName("duplication");
         builder.Property(q => q.AutoClaim).HasColumnName("auto_claim");
         builder.Property(q => q.IsActive).HasColumnName("is_active");
+        builder.Property(q => q.Version).HasColumnName("version");
         builder.Property(q => q.RewardId).HasColumnName("reward_id");
 
         // A reward that quests pay cannot be deleted, only deactivated.
