@@ -4,7 +4,6 @@ using QuestAspire.ServiceDefaults.Api;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddApiDefaults();
 builder.AddApplicationServices();
 
 var app = builder.Build();

@@ -23,6 +23,7 @@ var redis = builder.AddQuestRedis(ResourceNames.Redis, infrastructure);
 
 var catalogApi = builder.AddProject<Projects.Catalog_Api>(ResourceNames.CatalogApi)
     .WithReference(catalogDb).WaitFor(catalogDb)
+    .WithReference(rabbitmq).WaitFor(rabbitmq)
     .WithReference(redis).WaitFor(redis)
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
     .WithHttpHealthCheck("/health");

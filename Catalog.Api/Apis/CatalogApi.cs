@@ -1,7 +1,7 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using QuestAspire.ServiceDefaults.Api;
 using QuestAspire.ServiceDefaults.Authentication;
 using static QuestAspire.Catalog.Api.Model.CatalogRules;
@@ -9,8 +9,10 @@ using static QuestAspire.Catalog.Api.Model.CatalogRules;
 namespace QuestAspire.Catalog.Api.Apis;
 
 /// <summary>
-/// Quests and rewards. Reads are open and cached in Redis; writes need the admin role, check
-/// every rule before they touch the database, and retire the cache once they have committed.
+/// Quests and rewards, CQRS. Queries are open and read the read model (quest and reward views)
+/// through the Redis cache, never the write tables. Commands need the admin role and go through
+/// <see cref="CatalogWriter"/>: rules checked, the change written with its events and outbox rows
+/// in one transaction, and the answer sent once the read model shows the change.
 /// </summary>
 public static class CatalogApi
 {
@@ -24,12 +26,16 @@ public static class CatalogApi
         api.MapPost("/quests", CreateQuestAsync).RequireAuthorization(Policies.Admin);
         api.MapPut("/quests/{id:guid}", UpdateQuestAsync).RequireAuthorization(Policies.Admin);
         api.MapPost("/quests/{id:guid}/deactivate", DeactivateQuestAsync).RequireAuthorization(Policies.Admin);
+        api.MapPost("/quests/{id:guid}/activate", ActivateQuestAsync).RequireAuthorization(Policies.Admin);
 
         api.MapGet("/rewards", GetRewardsAsync);
         api.MapGet("/rewards/{id:guid}", GetRewardAsync);
         api.MapPost("/rewards", CreateRewardAsync).RequireAuthorization(Policies.Admin);
         api.MapPut("/rewards/{id:guid}", UpdateRewardAsync).RequireAuthorization(Policies.Admin);
         api.MapPost("/rewards/{id:guid}/deactivate", DeactivateRewardAsync).RequireAuthorization(Policies.Admin);
+        api.MapPost("/rewards/{id:guid}/activate", ActivateRewardAsync).RequireAuthorization(Policies.Admin);
+
+        api.MapPost("/admin/read-model/rebuild", RebuildReadModelAsync).RequireAuthorization(Policies.Admin);
 
         return api;
     }
@@ -41,10 +47,11 @@ public static class CatalogApi
     {
         var all = includeInactive ?? false;
         var quests = await services.Cache.GetOrLoadAsync(CatalogCache.Entities.Quest, all ? "quests:all" : "quests:active",
-            async ct => (await services.Context.Quests.AsNoTracking().Include(q => q.Reward)
-                .Where(q => all || q.IsActive)
-                .OrderBy(q => q.Name)
-                .ToListAsync(ct)).Select(QuestResponse.From).ToArray(),
+            async ct => (await services.Context.QuestViews.AsNoTracking()
+                .Where(v => all || v.IsActive)
+                .OrderBy(v => v.Name)
+                .Select(v => v.Document)
+                .ToListAsync(ct)).Select(CatalogProjection.ReadQuest).ToArray(),
             cancellationToken);
         return TypedResults.Ok(quests ?? []);
     }
@@ -53,7 +60,7 @@ public static class CatalogApi
         Guid id, [AsParameters] CatalogServices services, CancellationToken cancellationToken)
     {
         var quest = await services.Cache.GetOrLoadAsync(CatalogCache.Entities.Quest, $"quest:{id}",
-            ct => LoadQuestAsync(services.Context.Quests.Where(q => q.Id == id), ct),
+            ct => LoadQuestAsync(services.Context.QuestViews.Where(v => v.QuestId == id), ct),
             cancellationToken);
         return quest is null ? QuestNotFound($"id {id}") : TypedResults.Ok(quest);
     }
@@ -63,75 +70,79 @@ public static class CatalogApi
     {
         // No stored name is longer; such a lookup need not reach the cache or the database.
         var quest = name.Length > MaxNameLength ? null : await services.Cache.GetOrLoadAsync(CatalogCache.Entities.Quest, $"quest-name:{name}",
-            ct => LoadQuestAsync(services.Context.Quests.Where(q => q.Name == name), ct),
+            ct => LoadQuestAsync(services.Context.QuestViews.Where(v => v.Name == name), ct),
             cancellationToken);
         return quest is null ? QuestNotFound($"name '{name}'") : TypedResults.Ok(quest);
     }
 
     public static async Task<Results<Created<QuestResponse>, ValidationProblem>> CreateQuestAsync(
-        QuestRequest? request, [AsParameters] CatalogServices services, CancellationToken cancellationToken)
+        QuestRequest? request, ClaimsPrincipal user, [AsParameters] CatalogServices services, CancellationToken cancellationToken)
     {
-        var (definition, reward, errors) = await CheckQuestAsync(request, current: null, services.Context, cancellationToken);
-        if (errors is not null)
+        Quest? quest = null;
+        var outcome = await services.Writer.ExecuteAsync<Results<Created<QuestResponse>, ValidationProblem>>(user.GetUserId(), async (db, ct) =>
         {
-            return TypedResults.ValidationProblem(errors);
+            var (definition, reward, errors) = await CheckQuestAsync(request, current: null, db, ct);
+            if (errors is not null)
+            {
+                return TypedResults.ValidationProblem(errors);
+            }
+
+            quest = Quest.Create(definition!, reward!);
+            if (request?.IsActive == false)
+            {
+                quest.Deactivate();
+            }
+
+            db.Quests.Add(quest);
+            return null;
+        }, cancellationToken);
+        if (outcome.Rejected is { } rejected)
+        {
+            return rejected;
         }
 
-        var quest = Quest.Create(definition!, reward!);
-        services.Context.Quests.Add(quest);
-        if (!await TrySaveAsync(services, cancellationToken))
-        {
-            return NameTaken("quest", quest.Name);
-        }
-
-        services.Logger.LogInformation("Quest {QuestId} '{Name}' created", quest.Id, quest.Name);
+        services.Logger.LogInformation("Quest {QuestId} '{Name}' created at catalog version {Version}", quest!.Id, quest.Name, quest.Version);
         return TypedResults.Created($"/api/quests/{quest.Id}", QuestResponse.From(quest));
     }
 
     public static async Task<Results<Ok<QuestResponse>, NotFoundProblem, ValidationProblem>> UpdateQuestAsync(
-        Guid id, QuestRequest? request, [AsParameters] CatalogServices services, CancellationToken cancellationToken)
+        Guid id, QuestRequest? request, ClaimsPrincipal user, [AsParameters] CatalogServices services, CancellationToken cancellationToken)
     {
-        var quest = await services.Context.Quests.Include(q => q.Reward).SingleOrDefaultAsync(q => q.Id == id, cancellationToken);
-        if (quest is null)
+        Quest? quest = null;
+        var outcome = await services.Writer.ExecuteAsync<Results<Ok<QuestResponse>, NotFoundProblem, ValidationProblem>>(user.GetUserId(), async (db, ct) =>
         {
-            return QuestNotFound($"id {id}");
+            quest = await db.Quests.Include(q => q.Reward).SingleOrDefaultAsync(q => q.Id == id, ct);
+            if (quest is null)
+            {
+                return QuestNotFound($"id {id}");
+            }
+
+            var (definition, reward, errors) = await CheckQuestAsync(request, quest, db, ct);
+            if (errors is not null)
+            {
+                return TypedResults.ValidationProblem(errors);
+            }
+
+            quest.Apply(definition!, reward!);
+            SetActive(quest, request?.IsActive);
+            return null;
+        }, cancellationToken);
+        if (outcome.Rejected is { } rejected)
+        {
+            return rejected;
         }
 
-        var (definition, reward, errors) = await CheckQuestAsync(request, quest, services.Context, cancellationToken);
-        if (errors is not null)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        quest.Apply(definition!, reward!);
-        if (!await TrySaveAsync(services, cancellationToken))
-        {
-            return NameTaken("quest", quest.Name);
-        }
-
-        services.Logger.LogInformation("Quest {QuestId} '{Name}' updated", quest.Id, quest.Name);
+        services.Logger.LogInformation("Quest {QuestId} '{Name}' updated at catalog version {Version}", quest!.Id, quest.Name, quest.Version);
         return TypedResults.Ok(QuestResponse.From(quest));
     }
 
-    public static async Task<Results<Ok<QuestResponse>, NotFoundProblem>> DeactivateQuestAsync(
-        Guid id, [AsParameters] CatalogServices services, CancellationToken cancellationToken)
-    {
-        var quest = await services.Context.Quests.Include(q => q.Reward).SingleOrDefaultAsync(q => q.Id == id, cancellationToken);
-        if (quest is null)
-        {
-            return QuestNotFound($"id {id}");
-        }
+    public static Task<Results<Ok<QuestResponse>, NotFoundProblem>> DeactivateQuestAsync(
+        Guid id, ClaimsPrincipal user, [AsParameters] CatalogServices services, CancellationToken cancellationToken) =>
+        SetQuestActiveAsync(id, active: false, user, services, cancellationToken);
 
-        if (quest.IsActive)
-        {
-            quest.Deactivate();
-            await services.Context.SaveChangesAsync(cancellationToken);
-            await services.Cache.InvalidateAsync();
-            services.Logger.LogInformation("Quest {QuestId} '{Name}' deactivated", quest.Id, quest.Name);
-        }
-
-        return TypedResults.Ok(QuestResponse.From(quest));
-    }
+    public static Task<Results<Ok<QuestResponse>, NotFoundProblem>> ActivateQuestAsync(
+        Guid id, ClaimsPrincipal user, [AsParameters] CatalogServices services, CancellationToken cancellationToken) =>
+        SetQuestActiveAsync(id, active: true, user, services, cancellationToken);
 
     public static async Task<Ok<RewardResponse[]>> GetRewardsAsync(
         [AsParameters] CatalogServices services,
@@ -140,10 +151,11 @@ public static class CatalogApi
     {
         var all = includeInactive ?? false;
         var rewards = await services.Cache.GetOrLoadAsync(CatalogCache.Entities.Reward, all ? "rewards:all" : "rewards:active",
-            async ct => (await services.Context.Rewards.AsNoTracking()
-                .Where(r => all || r.IsActive)
-                .OrderBy(r => r.Name)
-                .ToListAsync(ct)).Select(RewardResponse.From).ToArray(),
+            async ct => (await services.Context.RewardViews.AsNoTracking()
+                .Where(v => all || v.IsActive)
+                .OrderBy(v => v.Name)
+                .Select(v => v.Document)
+                .ToListAsync(ct)).Select(CatalogProjection.ReadReward).ToArray(),
             cancellationToken);
         return TypedResults.Ok(rewards ?? []);
     }
@@ -152,82 +164,171 @@ public static class CatalogApi
         Guid id, [AsParameters] CatalogServices services, CancellationToken cancellationToken)
     {
         var reward = await services.Cache.GetOrLoadAsync(CatalogCache.Entities.Reward, $"reward:{id}",
-            async ct => await services.Context.Rewards.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct) is { } found
-                ? RewardResponse.From(found)
+            async ct => await services.Context.RewardViews.AsNoTracking().Where(v => v.RewardId == id).Select(v => v.Document).SingleOrDefaultAsync(ct) is { } document
+                ? CatalogProjection.ReadReward(document)
                 : null,
             cancellationToken);
         return reward is null ? RewardNotFound(id) : TypedResults.Ok(reward);
     }
 
     public static async Task<Results<Created<RewardResponse>, ValidationProblem>> CreateRewardAsync(
-        RewardRequest? request, [AsParameters] CatalogServices services, CancellationToken cancellationToken)
+        RewardRequest? request, ClaimsPrincipal user, [AsParameters] CatalogServices services, CancellationToken cancellationToken)
     {
-        var (definition, errors) = await CheckRewardAsync(request, current: null, services.Context, cancellationToken);
-        if (errors is not null)
+        Reward? reward = null;
+        var outcome = await services.Writer.ExecuteAsync<Results<Created<RewardResponse>, ValidationProblem>>(user.GetUserId(), async (db, ct) =>
         {
-            return TypedResults.ValidationProblem(errors);
+            var (definition, errors) = await CheckRewardAsync(request, current: null, db, ct);
+            if (errors is not null)
+            {
+                return TypedResults.ValidationProblem(errors);
+            }
+
+            reward = Reward.Create(definition!);
+            if (request?.IsActive == false)
+            {
+                reward.Deactivate();
+            }
+
+            db.Rewards.Add(reward);
+            return null;
+        }, cancellationToken);
+        if (outcome.Rejected is { } rejected)
+        {
+            return rejected;
         }
 
-        var reward = Reward.Create(definition!);
-        services.Context.Rewards.Add(reward);
-        if (!await TrySaveAsync(services, cancellationToken))
-        {
-            return NameTaken("reward", reward.Name);
-        }
-
-        services.Logger.LogInformation("Reward {RewardId} '{Name}' created", reward.Id, reward.Name);
+        services.Logger.LogInformation("Reward {RewardId} '{Name}' created at catalog version {Version}", reward!.Id, reward.Name, reward.Version);
         return TypedResults.Created($"/api/rewards/{reward.Id}", RewardResponse.From(reward));
     }
 
     public static async Task<Results<Ok<RewardResponse>, NotFoundProblem, ValidationProblem>> UpdateRewardAsync(
-        Guid id, RewardRequest? request, [AsParameters] CatalogServices services, CancellationToken cancellationToken)
+        Guid id, RewardRequest? request, ClaimsPrincipal user, [AsParameters] CatalogServices services, CancellationToken cancellationToken)
     {
-        var reward = await services.Context.Rewards.SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
-        if (reward is null)
+        Reward? reward = null;
+        var outcome = await services.Writer.ExecuteAsync<Results<Ok<RewardResponse>, NotFoundProblem, ValidationProblem>>(user.GetUserId(), async (db, ct) =>
         {
-            return RewardNotFound(id);
+            reward = await db.Rewards.SingleOrDefaultAsync(r => r.Id == id, ct);
+            if (reward is null)
+            {
+                return RewardNotFound(id);
+            }
+
+            var (definition, errors) = await CheckRewardAsync(request, reward, db, ct);
+            if (errors is not null)
+            {
+                return TypedResults.ValidationProblem(errors);
+            }
+
+            reward.Apply(definition!);
+            SetActive(reward, request?.IsActive);
+            return null;
+        }, cancellationToken);
+        if (outcome.Rejected is { } rejected)
+        {
+            return rejected;
         }
 
-        var (definition, errors) = await CheckRewardAsync(request, reward, services.Context, cancellationToken);
-        if (errors is not null)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        reward.Apply(definition!);
-        if (!await TrySaveAsync(services, cancellationToken))
-        {
-            return NameTaken("reward", reward.Name);
-        }
-
-        services.Logger.LogInformation("Reward {RewardId} '{Name}' updated", reward.Id, reward.Name);
+        services.Logger.LogInformation("Reward {RewardId} '{Name}' updated at catalog version {Version}", reward!.Id, reward.Name, reward.Version);
         return TypedResults.Ok(RewardResponse.From(reward));
     }
 
-    public static async Task<Results<Ok<RewardResponse>, NotFoundProblem>> DeactivateRewardAsync(
-        Guid id, [AsParameters] CatalogServices services, CancellationToken cancellationToken)
+    // Quests that pay a deactivated reward keep it: a player who completes one is still paid.
+    public static Task<Results<Ok<RewardResponse>, NotFoundProblem>> DeactivateRewardAsync(
+        Guid id, ClaimsPrincipal user, [AsParameters] CatalogServices services, CancellationToken cancellationToken) =>
+        SetRewardActiveAsync(id, active: false, user, services, cancellationToken);
+
+    public static Task<Results<Ok<RewardResponse>, NotFoundProblem>> ActivateRewardAsync(
+        Guid id, ClaimsPrincipal user, [AsParameters] CatalogServices services, CancellationToken cancellationToken) =>
+        SetRewardActiveAsync(id, active: true, user, services, cancellationToken);
+
+    /// <summary>Rebuilds the read model from the write side; <c>unchanged</c> says whether it equals the one it replaced.</summary>
+    public static async Task<Ok<RebuildResponse>> RebuildReadModelAsync([AsParameters] CatalogServices services, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await services.ReadModel.RebuildAsync(onlyIfEmpty: false, cancellationToken))!);
+
+    // Deactivating an inactive quest (or activating an active one) writes nothing and answers the quest as it is.
+    private static async Task<Results<Ok<QuestResponse>, NotFoundProblem>> SetQuestActiveAsync(
+        Guid id, bool active, ClaimsPrincipal user, CatalogServices services, CancellationToken cancellationToken)
     {
-        var reward = await services.Context.Rewards.SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
-        if (reward is null)
+        Quest? quest = null;
+        var outcome = await services.Writer.ExecuteAsync<Results<Ok<QuestResponse>, NotFoundProblem>>(user.GetUserId(), async (db, ct) =>
         {
-            return RewardNotFound(id);
+            quest = await db.Quests.Include(q => q.Reward).SingleOrDefaultAsync(q => q.Id == id, ct);
+            if (quest is null)
+            {
+                return QuestNotFound($"id {id}");
+            }
+
+            SetActive(quest, active);
+            return null;
+        }, cancellationToken);
+        if (outcome.Rejected is { } rejected)
+        {
+            return rejected;
         }
 
-        // Quests that pay this reward keep it: a player who completes one is still paid.
-        if (reward.IsActive)
+        if (outcome.Version > 0)
+        {
+            services.Logger.LogInformation("Quest {QuestId} '{Name}' {Change} at catalog version {Version}", quest!.Id, quest.Name, active ? "activated" : "deactivated", quest.Version);
+        }
+
+        return TypedResults.Ok(QuestResponse.From(quest!));
+    }
+
+    private static async Task<Results<Ok<RewardResponse>, NotFoundProblem>> SetRewardActiveAsync(
+        Guid id, bool active, ClaimsPrincipal user, CatalogServices services, CancellationToken cancellationToken)
+    {
+        Reward? reward = null;
+        var outcome = await services.Writer.ExecuteAsync<Results<Ok<RewardResponse>, NotFoundProblem>>(user.GetUserId(), async (db, ct) =>
+        {
+            reward = await db.Rewards.SingleOrDefaultAsync(r => r.Id == id, ct);
+            if (reward is null)
+            {
+                return RewardNotFound(id);
+            }
+
+            SetActive(reward, active);
+            return null;
+        }, cancellationToken);
+        if (outcome.Rejected is { } rejected)
+        {
+            return rejected;
+        }
+
+        if (outcome.Version > 0)
+        {
+            services.Logger.LogInformation("Reward {RewardId} '{Name}' {Change} at catalog version {Version}", reward!.Id, reward.Name, active ? "activated" : "deactivated", reward.Version);
+        }
+
+        return TypedResults.Ok(RewardResponse.From(reward!));
+    }
+
+    private static void SetActive(Quest quest, bool? active)
+    {
+        if (active == true)
+        {
+            quest.Activate();
+        }
+        else if (active == false)
+        {
+            quest.Deactivate();
+        }
+    }
+
+    private static void SetActive(Reward reward, bool? active)
+    {
+        if (active == true)
+        {
+            reward.Activate();
+        }
+        else if (active == false)
         {
             reward.Deactivate();
-            await services.Context.SaveChangesAsync(cancellationToken);
-            await services.Cache.InvalidateAsync();
-            services.Logger.LogInformation("Reward {RewardId} '{Name}' deactivated", reward.Id, reward.Name);
         }
-
-        return TypedResults.Ok(RewardResponse.From(reward));
     }
 
-    private static async Task<QuestResponse?> LoadQuestAsync(IQueryable<Quest> query, CancellationToken cancellationToken) =>
-        await query.AsNoTracking().Include(q => q.Reward).SingleOrDefaultAsync(cancellationToken) is { } quest
-            ? QuestResponse.From(quest)
+    private static async Task<QuestResponse?> LoadQuestAsync(IQueryable<QuestView> query, CancellationToken cancellationToken) =>
+        await query.AsNoTracking().OrderByDescending(v => v.Version).Select(v => v.Document).FirstOrDefaultAsync(cancellationToken) is { } document
+            ? CatalogProjection.ReadQuest(document)
             : null;
 
     // The rules of the definition alone first, then those that need the data: the name is
@@ -278,27 +379,6 @@ public static class CatalogApi
             ? (null, new() { [Fields.Name] = [$"A reward named '{definition.Name}' already exists."] })
             : (definition, null);
     }
-
-    // Saves and retires the cache. False when a concurrent writer took the name between the
-    // check and the insert: the unique index is the last word, and nothing was written.
-    private static async Task<bool> TrySaveAsync(CatalogServices services, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await services.Context.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-        {
-            services.Logger.LogInformation("A concurrent write took the same name: {Constraint}", ((PostgresException)e.InnerException).ConstraintName);
-            return false;
-        }
-
-        await services.Cache.InvalidateAsync();
-        return true;
-    }
-
-    private static ValidationProblem NameTaken(string entity, string name) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [Fields.Name] = [$"A {entity} named '{name}' already exists."] });
 
     private static NotFoundProblem QuestNotFound(string what) => NotFound($"No quest has {what}.");
 

@@ -1,13 +1,48 @@
 using Microsoft.EntityFrameworkCore;
+using QuestAspire.ServiceDefaults.Messaging;
 
 namespace QuestAspire.Catalog.Api.Infrastructure;
 
-public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options) : DbContext(options)
+/// <summary>
+/// The write side (quests, rewards), the append-only event store with its version counter, the
+/// outbox, and the read model (views) that every query reads.
+/// </summary>
+public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options) : DbContext(options), IOutboxDbContext
 {
     public DbSet<Quest> Quests => Set<Quest>();
 
     public DbSet<Reward> Rewards => Set<Reward>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    public DbSet<CatalogEventRecord> CatalogEvents => Set<CatalogEventRecord>();
+
+    public DbSet<CatalogCounter> CatalogState => Set<CatalogCounter>();
+
+    public DbSet<QuestView> QuestViews => Set<QuestView>();
+
+    public DbSet<RewardView> RewardViews => Set<RewardView>();
+
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    /// <summary>
+    /// Locks a <c>catalog_state</c> row until the transaction ends and returns its version. Every
+    /// catalog writer locks <see cref="CatalogCounter.Catalog"/> first, so writes (and the versions
+    /// they take) commit one after the other, in version order.
+    /// </summary>
+    public async Task<long> LockCounterAsync(string name, CancellationToken cancellationToken) =>
+        (await Database.SqlQuery<long>($"SELECT version AS \"Value\" FROM catalog_state WHERE name = {name} FOR UPDATE")
+            .ToListAsync(cancellationToken)).Single();
+
+    /// <summary>Adds <paramref name="count"/> to a counter and returns its new version.</summary>
+    public async Task<long> AdvanceCounterAsync(string name, int count, CancellationToken cancellationToken) =>
+        (await Database.SqlQuery<long>($"UPDATE catalog_state SET version = version + {count} WHERE name = {name} RETURNING version AS \"Value\"")
+            .ToListAsync(cancellationToken)).Single();
+
+    public async Task SetCounterAsync(string name, long version, CancellationToken cancellationToken) =>
+        await Database.ExecuteSqlAsync($"UPDATE catalog_state SET version = {version} WHERE name = {name}", cancellationToken);
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CatalogDbContext).Assembly);
+        modelBuilder.AddOutbox();
+    }
 }

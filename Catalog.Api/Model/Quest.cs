@@ -20,6 +20,9 @@ public sealed class Quest
 
     public bool IsActive { get; set; } = true;
 
+    /// <summary>The catalog version at which this quest (or the reward it pays) last changed.</summary>
+    public long Version { get; set; }
+
     public Guid RewardId { get; set; }
 
     public Reward Reward { get; set; } = null!;
@@ -48,4 +51,6 @@ public sealed class Quest
     }
 
     public void Deactivate() => IsActive = false;
+
+    public void Activate() => IsActive = true;
 }

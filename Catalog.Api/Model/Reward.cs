@@ -13,6 +13,9 @@ public sealed class Reward
 
     public bool IsActive { get; set; } = true;
 
+    /// <summary>The catalog version at which this reward last changed.</summary>
+    public long Version { get; set; }
+
     public static Reward Create(RewardDefinition definition) => new()
     {
         Id = Guid.CreateVersion7(),
@@ -29,4 +32,6 @@ public sealed class Reward
     }
 
     public void Deactivate() => IsActive = false;
+
+    public void Activate() => IsActive = true;
 }

@@ -10,13 +10,13 @@ public sealed class ContractsTests
     [Fact]
     public void QuestResponse_Serializes_WithTheContractNames()
     {
-        var reward = new RewardResponse(Guid.Parse("0199a1b2-0000-7000-8000-000000000001"), "signin_three", RewardItem.Diamond, 10, true);
-        var quest = new QuestResponse(Guid.Parse("0199a1b2-0000-7000-8000-000000000002"), "signin_three", "Sign in 3 times", 3, 2, false, true, reward);
+        var reward = new RewardResponse(Guid.Parse("0199a1b2-0000-7000-8000-000000000001"), "signin_three", RewardItem.Diamond, 10, true, Version: 1);
+        var quest = new QuestResponse(Guid.Parse("0199a1b2-0000-7000-8000-000000000002"), "signin_three", "Sign in 3 times", 3, 2, false, true, Version: 2, reward);
 
         var json = JsonSerializer.Serialize(quest, ApiDefaults.JsonOptions);
 
         Assert.Equal(
-            """{"quest_id":"0199a1b2-0000-7000-8000-000000000002","name":"signin_three","description":"Sign in 3 times","streak":3,"duplication":2,"auto_claim":false,"is_active":true,"reward":{"reward_id":"0199a1b2-0000-7000-8000-000000000001","name":"signin_three","item":"diamond","qty":10,"is_active":true}}""",
+            """{"quest_id":"0199a1b2-0000-7000-8000-000000000002","name":"signin_three","description":"Sign in 3 times","streak":3,"duplication":2,"auto_claim":false,"is_active":true,"version":2,"reward":{"reward_id":"0199a1b2-0000-7000-8000-000000000001","name":"signin_three","item":"diamond","qty":10,"is_active":true,"version":1}}""",
             json);
     }
 
@@ -36,5 +36,15 @@ public sealed class ContractsTests
             """{"name":"q","auto_claim":true,"reward_id":"0199a1b2-0000-7000-8000-000000000001"}""", ApiDefaults.JsonOptions);
 
         Assert.Equal(new QuestRequest("q", null, null, null, true, Guid.Parse("0199a1b2-0000-7000-8000-000000000001")), request);
+    }
+
+    [Fact]
+    public void Requests_ReadAnOptionalIsActive()
+    {
+        var quest = JsonSerializer.Deserialize<QuestRequest>("""{"name":"q","is_active":false}""", ApiDefaults.JsonOptions);
+        var reward = JsonSerializer.Deserialize<RewardRequest>("""{"name":"r","is_active":true}""", ApiDefaults.JsonOptions);
+
+        Assert.Equal(false, quest?.IsActive);
+        Assert.Equal(true, reward?.IsActive);
     }
 }

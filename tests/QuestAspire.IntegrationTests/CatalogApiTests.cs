@@ -3,14 +3,16 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Npgsql;
 using StackExchange.Redis;
 
 namespace QuestAspire.IntegrationTests;
 
 /// <summary>
-/// Catalog.Api over HTTP against the running AppHost: seeded data, cached reads, admin commands
-/// and every kind of bad input. Tests never change the seeded quest, and deactivate what they
-/// create so other services' tests see the catalog as seeded.
+/// Catalog.Api over HTTP against the running AppHost: seeded data, cached reads, admin commands,
+/// the events they write (read from catalogdb), the read model and its rebuild, and every kind of
+/// bad input. Tests never change the seeded quest, and deactivate what they create so other
+/// services' tests see the catalog as seeded.
 /// </summary>
 public sealed class CatalogApiTests(AppFixture fixture) : IAsyncLifetime
 {
@@ -20,8 +22,10 @@ public sealed class CatalogApiTests(AppFixture fixture) : IAsyncLifetime
 
     private readonly List<string> _created = [];
     private HttpClient _http = null!;
+    private readonly Guid _adminId = Guid.NewGuid();
     private string _signingKey = null!;
     private string _adminToken = null!;
+    private NpgsqlDataSource _catalogDb = null!;
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
@@ -30,7 +34,10 @@ public sealed class CatalogApiTests(AppFixture fixture) : IAsyncLifetime
         _http = fixture.App.CreateHttpClient(ResourceNames.CatalogApi);
         _http.Timeout = RequestTimeout;
         _signingKey = await TestTokens.GetSigningKeyAsync(fixture.App, Cancellation);
-        _adminToken = TestTokens.Create(_signingKey, TestTokens.AdminRole);
+        _adminToken = TestTokens.Create(_signingKey, TestTokens.AdminRole, userId: _adminId);
+        var catalogDb = await fixture.App.GetConnectionStringAsync(ResourceNames.CatalogDb, Cancellation).AsTask().WaitAsync(RequestTimeout, Cancellation);
+        Assert.False(string.IsNullOrEmpty(catalogDb), "catalogdb has no connection string");
+        _catalogDb = NpgsqlDataSource.Create(catalogDb);
     }
 
     public async ValueTask DisposeAsync()
@@ -43,6 +50,7 @@ public sealed class CatalogApiTests(AppFixture fixture) : IAsyncLifetime
         }
 
         _http.Dispose();
+        await _catalogDb.DisposeAsync();
     }
 
     [Fact]
@@ -218,6 +226,156 @@ public sealed class CatalogApiTests(AppFixture fixture) : IAsyncLifetime
         refused.AssertValidationErrors(Fields("reward_id"));
     }
 
+    [Fact]
+    public async Task Create_IsReadableAtOnce_AndWritesItsEventToTheStoreAndTheOutbox()
+    {
+        var before = await LastCatalogVersionAsync();
+
+        var reward = await SendAsync(HttpMethod.Post, "/api/rewards", _adminToken, Json(new { name = UniqueName("reward"), item = "gold", qty = 4 }));
+        reward.AssertStatus(HttpStatusCode.Created);
+        _created.Add(reward.Location!.OriginalString);
+        var rewardId = reward.Json.GetProperty("reward_id").GetString()!;
+        var quest = await SendAsync(HttpMethod.Post, "/api/quests", _adminToken, QuestBody(UniqueName("quest"), rewardId));
+        quest.AssertStatus(HttpStatusCode.Created);
+        _created.Add(quest.Location!.OriginalString);
+
+        // Read-your-writes: the read model already shows both, exactly as the 201s did.
+        var rewardRead = await SendAsync(HttpMethod.Get, reward.Location!.OriginalString);
+        var questRead = await SendAsync(HttpMethod.Get, quest.Location!.OriginalString);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(reward.Body), JsonNode.Parse(rewardRead.Body)), $"the reward read differs from the 201: {reward.Body} vs {rewardRead.Body}");
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(quest.Body), JsonNode.Parse(questRead.Body)), $"the quest read differs from the 201: {quest.Body} vs {questRead.Body}");
+        Assert.Contains(await ActiveQuestNamesAsync(), n => n == quest.Json.GetProperty("name").GetString());
+
+        var rewardVersion = reward.Json.GetProperty("version").GetInt64();
+        var questVersion = quest.Json.GetProperty("version").GetInt64();
+        Assert.True(before < rewardVersion && rewardVersion < questVersion, $"versions do not grow: before {before}, reward {rewardVersion}, quest {questVersion}");
+        Assert.Equal(rewardVersion, quest.Json.GetProperty("reward").GetProperty("version").GetInt64());
+
+        var events = await CatalogEventsAfterAsync(before);
+        AssertEvent(events, rewardVersion, "RewardChanged", "reward", reward.Body);
+        AssertEvent(events, questVersion, "QuestChanged", "quest", quest.Body);
+    }
+
+    [Fact]
+    public async Task Update_BumpsTheVersion_AndDeactivateThenActivate_EachWriteAnEvent()
+    {
+        var reward = await CreateRewardAsync("gold", 2);
+        var created = await CreateQuestAsync(reward, description: "first");
+        var id = created.GetProperty("quest_id").GetString();
+        var name = created.GetProperty("name").GetString()!;
+
+        var updated = await SendAsync(HttpMethod.Put, $"/api/quests/{id}", _adminToken, QuestBody(name, reward, description: "second"));
+        var deactivated = await SendAsync(HttpMethod.Post, $"/api/quests/{id}/deactivate", _adminToken);
+        var readInactive = await SendAsync(HttpMethod.Get, $"/api/quests/{id}");
+        var activeWhileInactive = await ActiveQuestNamesAsync();
+        var activated = await SendAsync(HttpMethod.Post, $"/api/quests/{id}/activate", _adminToken);
+        var readActive = await SendAsync(HttpMethod.Get, $"/api/quests/{id}");
+        var activatedAgain = await SendAsync(HttpMethod.Post, $"/api/quests/{id}/activate", _adminToken);
+
+        AssertQuest(updated, name, 3, 2, false, active: true, reward);
+        Assert.Equal("second", updated.Json.GetProperty("description").GetString());
+        AssertQuest(deactivated, name, 3, 2, false, active: false, reward);
+        AssertQuest(readInactive, name, 3, 2, false, active: false, reward);
+        Assert.DoesNotContain(activeWhileInactive, n => n == name);
+        AssertQuest(activated, name, 3, 2, false, active: true, reward);
+        AssertQuest(readActive, name, 3, 2, false, active: true, reward);
+        Assert.Contains(await ActiveQuestNamesAsync(), n => n == name);
+
+        long[] versions = [.. new[] { created }.Concat([updated.Json, deactivated.Json, activated.Json]).Select(q => q.GetProperty("version").GetInt64())];
+        Assert.True(versions.Zip(versions.Skip(1)).All(p => p.First < p.Second), $"versions do not strictly grow: {string.Join(", ", versions)}");
+        Assert.Equal(versions[^1], readActive.Json.GetProperty("version").GetInt64());
+        // Activating an active quest changes nothing: no new version, no event.
+        Assert.Equal(versions[^1], activatedAgain.Json.GetProperty("version").GetInt64());
+
+        var events = await CatalogEventsAfterAsync(versions[0] - 1);
+        foreach (var (version, reply) in versions.Skip(1).Zip([updated, deactivated, activated]))
+        {
+            AssertEvent(events, version, "QuestChanged", "quest", reply.Body);
+        }
+
+        Assert.DoesNotContain(events, e => e.Version > versions[^1] && e.Data.Contains(id!, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Reward_DeactivateActivateAndPutIsActive_MoveItsVersion()
+    {
+        var id = await CreateRewardAsync("diamond", 3);
+        var name = (await SendAsync(HttpMethod.Get, $"/api/rewards/{id}")).Json.GetProperty("name").GetString()!;
+
+        var deactivated = await SendAsync(HttpMethod.Post, $"/api/rewards/{id}/deactivate", _adminToken);
+        var activated = await SendAsync(HttpMethod.Post, $"/api/rewards/{id}/activate", _adminToken);
+        var putInactive = await SendAsync(HttpMethod.Put, $"/api/rewards/{id}", _adminToken, Json(new { name, item = "diamond", qty = 3, is_active = false }));
+        var read = await SendAsync(HttpMethod.Get, $"/api/rewards/{id}");
+
+        AssertReward(deactivated.Json, deactivated.Body, name, "diamond", 3, active: false);
+        AssertReward(activated.Json, activated.Body, name, "diamond", 3, active: true);
+        AssertReward(putInactive.Json, putInactive.Body, name, "diamond", 3, active: false);
+        AssertReward(read.Json, read.Body, name, "diamond", 3, active: false);
+        long[] versions = [.. new[] { deactivated, activated, putInactive }.Select(r => r.Json.GetProperty("version").GetInt64())];
+        Assert.True(versions[0] < versions[1] && versions[1] < versions[2], $"versions do not strictly grow: {string.Join(", ", versions)}");
+        var events = await CatalogEventsAfterAsync(versions[0] - 1);
+        AssertEvent(events, versions[0], "RewardChanged", "reward", deactivated.Body);
+        AssertEvent(events, versions[1], "RewardChanged", "reward", activated.Body);
+        AssertEvent(events, versions[2], "RewardChanged", "reward", putInactive.Body);
+    }
+
+    [Fact]
+    public async Task RewardEdit_EmitsQuestChangedForEveryQuestPayingIt()
+    {
+        var rewardId = await CreateRewardAsync("gold", 1);
+        var first = await CreateQuestAsync(rewardId);
+        var second = await CreateQuestAsync(rewardId);
+        var rewardName = first.GetProperty("reward").GetProperty("name").GetString()!;
+
+        var edited = await SendAsync(HttpMethod.Put, $"/api/rewards/{rewardId}", _adminToken, Json(new { name = rewardName, item = "diamond", qty = 6 }));
+
+        edited.AssertStatus(HttpStatusCode.OK);
+        var rewardVersion = edited.Json.GetProperty("version").GetInt64();
+        var events = await CatalogEventsAfterAsync(rewardVersion - 1);
+        AssertEvent(events, rewardVersion, "RewardChanged", "reward", edited.Body);
+        var questEvents = events.Where(e => e.Version > rewardVersion && e.Version <= rewardVersion + 2).ToList();
+        Assert.True(questEvents.Count == 2 && questEvents.All(e => e.EventType == "QuestChanged"), $"expected two QuestChanged right after the RewardChanged: {Describe(events)}");
+        foreach (var quest in new[] { first, second })
+        {
+            var read = await SendAsync(HttpMethod.Get, $"/api/quests/{quest.GetProperty("quest_id").GetString()}");
+            var version = read.Json.GetProperty("version").GetInt64();
+            Assert.True(version > rewardVersion, $"the quest's version did not move with its reward ({rewardVersion}): {read.Body}");
+            AssertReward(read.Json.GetProperty("reward"), read.Body, rewardName, "diamond", 6, active: true);
+            Assert.Equal(rewardVersion, read.Json.GetProperty("reward").GetProperty("version").GetInt64());
+            AssertEvent(events, version, "QuestChanged", "quest", read.Body);
+        }
+    }
+
+    [Fact]
+    public async Task Rebuild_AnswersUnchanged_AndTheReadModelEqualsTheWriteSide()
+    {
+        var reward = await CreateRewardAsync("gold", 8);
+        await CreateQuestAsync(reward);
+        var questsBefore = await SendAsync(HttpMethod.Get, "/api/quests?include_inactive=true");
+        var rewardsBefore = await SendAsync(HttpMethod.Get, "/api/rewards?include_inactive=true");
+
+        var rebuilt = await SendAsync(HttpMethod.Post, "/api/admin/read-model/rebuild", _adminToken);
+
+        rebuilt.AssertStatus(HttpStatusCode.OK);
+        Assert.Equal(["quests", "rewards", "catalog_version", "unchanged"], rebuilt.Json.EnumerateObject().Select(p => p.Name));
+        Assert.True(rebuilt.Json.GetProperty("unchanged").GetBoolean(), $"the projected read model differed from the write side: {rebuilt.Body}");
+        Assert.Equal(questsBefore.Json.GetArrayLength(), rebuilt.Json.GetProperty("quests").GetInt32());
+        Assert.Equal(rewardsBefore.Json.GetArrayLength(), rebuilt.Json.GetProperty("rewards").GetInt32());
+        Assert.Equal(await LastCatalogVersionAsync(), rebuilt.Json.GetProperty("catalog_version").GetInt64());
+
+        var questsAfter = await SendAsync(HttpMethod.Get, "/api/quests?include_inactive=true");
+        var rewardsAfter = await SendAsync(HttpMethod.Get, "/api/rewards?include_inactive=true");
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(questsBefore.Body), JsonNode.Parse(questsAfter.Body)), $"quests changed by the rebuild: {questsBefore.Body} vs {questsAfter.Body}");
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(rewardsBefore.Body), JsonNode.Parse(rewardsAfter.Body)), $"rewards changed by the rebuild: {rewardsBefore.Body} vs {rewardsAfter.Body}");
+
+        // And the answers are the write tables': every quest and reward at its stored version.
+        var writeSide = await WriteSideVersionsAsync();
+        var readSide = questsAfter.Json.EnumerateArray().Select(q => (q.GetProperty("quest_id").GetGuid(), q.GetProperty("version").GetInt64()))
+            .Concat(rewardsAfter.Json.EnumerateArray().Select(r => (r.GetProperty("reward_id").GetGuid(), r.GetProperty("version").GetInt64())))
+            .Order().ToList();
+        Assert.Equal(writeSide, readSide);
+    }
+
     [Theory]
     // field, raw JSON value (null: the field is left out)
     [InlineData("name", null)]
@@ -239,11 +397,13 @@ public sealed class CatalogApiTests(AppFixture fixture) : IAsyncLifetime
         var body = JsonNode.Parse(QuestBody(UniqueName("bad"), await SeededRewardIdAsync()))!.AsObject();
         SetOrRemove(body, field, value);
         var name = body["name"]?.GetValue<string>();
+        var before = await LastCatalogVersionAsync();
 
         var reply = await SendAsync(HttpMethod.Post, "/api/quests", _adminToken, body.ToJsonString());
 
         reply.AssertValidationErrors(Fields(field));
         await AssertNoPartialWriteAsync(name);
+        Assert.Equal(before, await LastCatalogVersionAsync());
     }
 
     [Theory]
@@ -259,10 +419,12 @@ public sealed class CatalogApiTests(AppFixture fixture) : IAsyncLifetime
     {
         var body = new JsonObject { ["name"] = UniqueName("bad"), ["item"] = "gold", ["qty"] = 1 };
         SetOrRemove(body, field, value);
+        var before = await LastCatalogVersionAsync();
 
         var reply = await SendAsync(HttpMethod.Post, "/api/rewards", _adminToken, body.ToJsonString());
 
         reply.AssertValidationErrors(Fields(field));
+        Assert.Equal(before, await LastCatalogVersionAsync());
         var all = await SendAsync(HttpMethod.Get, "/api/rewards?include_inactive=true");
         var name = body["name"]?.GetValue<string>();
         Assert.True(
@@ -305,6 +467,8 @@ public sealed class CatalogApiTests(AppFixture fixture) : IAsyncLifetime
     [InlineData("POST", "/api/quests/{0}/deactivate")]
     [InlineData("PUT", "/api/rewards/{0}")]
     [InlineData("POST", "/api/rewards/{0}/deactivate")]
+    [InlineData("POST", "/api/quests/{0}/activate")]
+    [InlineData("POST", "/api/rewards/{0}/activate")]
     public async Task AdminCommand_UnknownId_Returns404Problem(string method, string template)
     {
         var path = string.Format(System.Globalization.CultureInfo.InvariantCulture, template, Guid.NewGuid());
@@ -326,6 +490,9 @@ public sealed class CatalogApiTests(AppFixture fixture) : IAsyncLifetime
         { "POST", "/api/rewards" },
         { "PUT", "/api/rewards/0199a1b2-0000-7000-8000-000000000002" },
         { "POST", "/api/rewards/0199a1b2-0000-7000-8000-000000000002/deactivate" },
+        { "POST", "/api/quests/0199a1b2-0000-7000-8000-000000000001/activate" },
+        { "POST", "/api/rewards/0199a1b2-0000-7000-8000-000000000002/activate" },
+        { "POST", "/api/admin/read-model/rebuild" },
     };
 
     [Theory]
@@ -453,7 +620,7 @@ public sealed class CatalogApiTests(AppFixture fixture) : IAsyncLifetime
 
     private static void AssertReward(JsonElement reward, string body, string name, string item, int qty, bool active)
     {
-        string[] contract = ["reward_id", "name", "item", "qty", "is_active"];
+        string[] contract = ["reward_id", "name", "item", "qty", "is_active", "version"];
         Assert.True(reward.EnumerateObject().Select(p => p.Name).SequenceEqual(contract), $"not the reward contract {string.Join(",", contract)}: {body}");
         Assert.True(
             reward.GetProperty("name").GetString() == name
@@ -467,7 +634,7 @@ public sealed class CatalogApiTests(AppFixture fixture) : IAsyncLifetime
     {
         reply.AssertStatus(reply.Status == HttpStatusCode.Created ? HttpStatusCode.Created : HttpStatusCode.OK);
         var quest = reply.Json;
-        string[] contract = ["quest_id", "name", "description", "streak", "duplication", "auto_claim", "is_active", "reward"];
+        string[] contract = ["quest_id", "name", "description", "streak", "duplication", "auto_claim", "is_active", "version", "reward"];
         Assert.True(quest.EnumerateObject().Select(p => p.Name).SequenceEqual(contract), $"not the quest contract {string.Join(",", contract)}: {reply.Body}");
         Assert.True(
             quest.GetProperty("name").GetString() == name
@@ -498,6 +665,65 @@ public sealed class CatalogApiTests(AppFixture fixture) : IAsyncLifetime
             Assert.True(reply.Status == HttpStatusCode.NotFound, $"a refused quest was written: {(int)reply.Status} {reply.Body}");
         }
     }
+
+    private sealed record StoredEvent(long Version, Guid EventId, string EventType, Guid UserId, string Data, bool InOutbox, bool OutboxMatches);
+
+    private async Task<long> LastCatalogVersionAsync()
+    {
+        await using var command = _catalogDb.CreateCommand("SELECT coalesce(max(version), 0) FROM catalog_events");
+        return (long)(await command.ExecuteScalarAsync(Cancellation).WaitAsync(RequestTimeout, Cancellation))!;
+    }
+
+    // Each stored event with whether the outbox holds the same event (id, type and data).
+    private async Task<List<StoredEvent>> CatalogEventsAfterAsync(long version)
+    {
+        await using var command = _catalogDb.CreateCommand("""
+            SELECT e.version, e.event_id, e.event_type, e.user_id, e.data::text,
+                   o.id IS NOT NULL,
+                   coalesce(o.event_type = e.event_type AND convert_from(o.payload, 'UTF8')::jsonb -> 'data' = e.data
+                            AND (convert_from(o.payload, 'UTF8')::jsonb ->> 'event_id')::uuid = e.event_id, false)
+            FROM catalog_events e LEFT JOIN outbox_messages o ON o.id = e.event_id
+            WHERE e.version > $1 ORDER BY e.version
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = version });
+        await using var reader = await command.ExecuteReaderAsync(Cancellation).WaitAsync(RequestTimeout, Cancellation);
+        var events = new List<StoredEvent>();
+        while (await reader.ReadAsync(Cancellation))
+        {
+            events.Add(new(reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), reader.GetGuid(3), reader.GetString(4), reader.GetBoolean(5), reader.GetBoolean(6)));
+        }
+
+        return events;
+    }
+
+    private async Task<List<(Guid, long)>> WriteSideVersionsAsync()
+    {
+        await using var command = _catalogDb.CreateCommand("SELECT quest_id, version FROM quests UNION ALL SELECT reward_id, version FROM rewards");
+        await using var reader = await command.ExecuteReaderAsync(Cancellation).WaitAsync(RequestTimeout, Cancellation);
+        var rows = new List<(Guid, long)>();
+        while (await reader.ReadAsync(Cancellation))
+        {
+            rows.Add((reader.GetGuid(0), reader.GetInt64(1)));
+        }
+
+        return [.. rows.Order()];
+    }
+
+    // The event at `version` is `type` by this test's admin, its data { catalog_version, <entity>: the answer }, and it is in the outbox.
+    private void AssertEvent(List<StoredEvent> events, long version, string type, string entity, string answer)
+    {
+        var stored = events.SingleOrDefault(e => e.Version == version);
+        Assert.True(stored is not null, $"no event at catalog version {version}: {Describe(events)}");
+        Assert.True(stored.EventType == type && stored.UserId == _adminId, $"expected {type} by {_adminId} at {version}, got {stored.EventType} by {stored.UserId}");
+        var data = JsonNode.Parse(stored.Data)!.AsObject();
+        Assert.True(
+            data.Count == 2 && data["catalog_version"]?.GetValue<long>() == version && JsonNode.DeepEquals(data[entity], JsonNode.Parse(answer)),
+            $"{type} at {version} carries {stored.Data}, expected {{ catalog_version: {version}, {entity}: {answer} }}");
+        Assert.True(stored.InOutbox && stored.OutboxMatches, $"{type} {stored.EventId} at {version} is not in the outbox as stored (in outbox: {stored.InOutbox})");
+    }
+
+    private static string Describe(IEnumerable<StoredEvent> events) =>
+        string.Join("; ", events.Select(e => $"{e.Version} {e.EventType} {e.Data}"));
 
     private async Task<string> SeededRewardIdAsync()
     {

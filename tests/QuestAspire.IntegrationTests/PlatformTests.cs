@@ -41,6 +41,7 @@ public sealed class PlatformTests(AppFixture fixture)
     [Theory]
     [InlineData(ResourceNames.AuthApi, "AuthDbContext", "RabbitMQ.Client")]
     [InlineData(ResourceNames.CatalogApi, "CatalogDbContext", "StackExchange.Redis")]
+    [InlineData(ResourceNames.CatalogApi, "CatalogDbContext", "RabbitMQ.Client")]
     [InlineData(ResourceNames.ProcessingWorker, "ProcessingDbContext", "RabbitMQ.Client")]
     public async Task Service_RoundTripsToItsInfrastructure(string service, string database, string other)
     {
@@ -78,6 +79,7 @@ public sealed class PlatformTests(AppFixture fixture)
     [InlineData(ResourceNames.ProcessingWorker, ResourceNames.ProcessingDb, @"^Host=localhost;Port=\d+;Username=postgres;Password=\w+;Database=processingdb$")]
     [InlineData(ResourceNames.AuthApi, ResourceNames.RabbitMQ, @"^amqp://\w+:\w+@localhost:\d+$")]
     [InlineData(ResourceNames.ProcessingWorker, ResourceNames.RabbitMQ, @"^amqp://\w+:\w+@localhost:\d+$")]
+    [InlineData(ResourceNames.CatalogApi, ResourceNames.RabbitMQ, @"^amqp://\w+:\w+@localhost:\d+$")]
     [InlineData(ResourceNames.CatalogApi, ResourceNames.Redis, @"^localhost:\d+,password=\w+,ssl=false$")]
     public async Task Service_GetsTheContainerModeConnectionString(string service, string connectionName, string shape)
     {
@@ -103,7 +105,8 @@ public sealed class PlatformTests(AppFixture fixture)
         [.. model.Resources.Single(r => r.Name == name).Annotations.OfType<ResourceRelationshipAnnotation>()
             .Where(a => a.Type == "Reference" && a.Resource is not ParameterResource).Select(a => a.Resource.Name).Distinct().Order()];
 
-        Assert.Equal([ResourceNames.CatalogDb, ResourceNames.Redis], References(ResourceNames.CatalogApi));
+        // Catalog publishes its changes (QuestChanged, RewardChanged) through its outbox.
+        Assert.Equal([ResourceNames.CatalogDb, ResourceNames.RabbitMQ, ResourceNames.Redis], References(ResourceNames.CatalogApi));
         Assert.Equal([ResourceNames.AuthDb, ResourceNames.CatalogApi, ResourceNames.RabbitMQ], References(ResourceNames.AuthApi));
         Assert.Equal([ResourceNames.CatalogApi, ResourceNames.ProcessingDb, ResourceNames.RabbitMQ], References(ResourceNames.ProcessingWorker));
         Assert.Equal([ResourceNames.AuthApi, ResourceNames.CatalogApi, ResourceNames.ProcessingWorker], References(ResourceNames.Web));

@@ -22,6 +22,65 @@ namespace QuestAspire.Catalog.Api.Infrastructure.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("QuestAspire.Catalog.Api.Model.CatalogCounter", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("name");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("Name")
+                        .HasName("pk_catalog_state");
+
+                    b.ToTable("catalog_state", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_catalog_state_version", "version >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("QuestAspire.Catalog.Api.Model.CatalogEventRecord", b =>
+                {
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.Property<string>("Data")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("data");
+
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("event_type");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Version")
+                        .HasName("pk_catalog_events");
+
+                    b.HasIndex("EventId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_catalog_events_event_id");
+
+                    b.ToTable("catalog_events", (string)null);
+                });
+
             modelBuilder.Entity("QuestAspire.Catalog.Api.Model.Quest", b =>
                 {
                     b.Property<Guid>("Id")
@@ -60,6 +119,10 @@ namespace QuestAspire.Catalog.Api.Infrastructure.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("streak");
 
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
                     b.HasKey("Id")
                         .HasName("pk_quests");
 
@@ -76,6 +139,40 @@ namespace QuestAspire.Catalog.Api.Infrastructure.Migrations
 
                             t.HasCheckConstraint("ck_quests_streak", "streak >= 1");
                         });
+                });
+
+            modelBuilder.Entity("QuestAspire.Catalog.Api.Model.QuestView", b =>
+                {
+                    b.Property<Guid>("QuestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("quest_id");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("document");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_active");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("QuestId")
+                        .HasName("pk_quest_views");
+
+                    b.HasIndex("Name")
+                        .HasDatabaseName("ix_quest_views_name");
+
+                    b.ToTable("quest_views", (string)null);
                 });
 
             modelBuilder.Entity("QuestAspire.Catalog.Api.Model.Reward", b =>
@@ -104,6 +201,10 @@ namespace QuestAspire.Catalog.Api.Infrastructure.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("qty");
 
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
                     b.HasKey("Id")
                         .HasName("pk_rewards");
 
@@ -117,6 +218,81 @@ namespace QuestAspire.Catalog.Api.Infrastructure.Migrations
 
                             t.HasCheckConstraint("ck_rewards_qty", "qty >= 1");
                         });
+                });
+
+            modelBuilder.Entity("QuestAspire.Catalog.Api.Model.RewardView", b =>
+                {
+                    b.Property<Guid>("RewardId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("reward_id");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("document");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_active");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("RewardId")
+                        .HasName("pk_reward_views");
+
+                    b.ToTable("reward_views", (string)null);
+                });
+
+            modelBuilder.Entity("QuestAspire.ServiceDefaults.Messaging.OutboxMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("event_type");
+
+                    b.Property<byte[]>("Payload")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("payload");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("trace_parent");
+
+                    b.Property<string>("TraceState")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("trace_state");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_outbox_messages_unsent")
+                        .HasFilter("sent_at IS NULL");
+
+                    b.ToTable("outbox_messages", (string)null);
                 });
 
             modelBuilder.Entity("QuestAspire.Catalog.Api.Model.Quest", b =>

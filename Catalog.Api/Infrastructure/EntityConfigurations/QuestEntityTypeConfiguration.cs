@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace QuestAspire.Catalog.Api.Infrastructure;
+namespace QuestAspire.Catalog.Api.Infrastructure.EntityConfigurations;
 
 public sealed class QuestEntityTypeConfiguration : IEntityTypeConfiguration<Quest>
 {
@@ -21,6 +21,7 @@ public sealed class QuestEntityTypeConfiguration : IEntityTypeConfiguration<Ques
         builder.Property(q => q.Duplication).HasColumnName("duplication");
         builder.Property(q => q.AutoClaim).HasColumnName("auto_claim");
         builder.Property(q => q.IsActive).HasColumnName("is_active");
+        builder.Property(q => q.Version).HasColumnName("version");
         builder.Property(q => q.RewardId).HasColumnName("reward_id");
 
         // A reward that quests pay cannot be deleted, only deactivated.

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace QuestAspire.Catalog.Api.Infrastructure;
+namespace QuestAspire.Catalog.Api.Infrastructure.EntityConfigurations;
 
 public sealed class RewardEntityTypeConfiguration : IEntityTypeConfiguration<Reward>
 {
@@ -21,6 +21,7 @@ public sealed class RewardEntityTypeConfiguration : IEntityTypeConfiguration<Rew
             .HasConversion(item => item == RewardItem.Gold ? "gold" : "diamond", value => value == "gold" ? RewardItem.Gold : RewardItem.Diamond);
         builder.Property(r => r.Qty).HasColumnName("qty");
         builder.Property(r => r.IsActive).HasColumnName("is_active");
+        builder.Property(r => r.Version).HasColumnName("version");
 
         builder.HasIndex(r => r.Name).IsUnique().HasDatabaseName("ix_rewards_name");
     }

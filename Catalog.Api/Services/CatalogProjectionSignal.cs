@@ -1,0 +1,93 @@
+using System.Threading.Channels;
+
+namespace QuestAspire.Catalog.Api.Services;
+
+/// <summary>
+/// Between the commands and the projector of this process: a command wakes the projector once it
+/// has committed, and waits until the read model has reached its version (read-your-writes).
+/// </summary>
+public sealed class CatalogProjectionSignal
+{
+    private readonly Channel<bool> _work = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Lock _lock = new();
+    private long _projected;
+    private TaskCompletionSource _advanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The highest catalog version this process knows the read model has reached.</summary>
+    public long ProjectedVersion
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _projected;
+            }
+        }
+    }
+
+    /// <summary>A write has committed: wake the projector.</summary>
+    public void Notify() => _work.Writer.TryWrite(true);
+
+    /// <summary>Waits for <see cref="Notify"/>, or <paramref name="timeout"/> at most (the projector polls too).</summary>
+    public async Task WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        try
+        {
+            await _work.Reader.ReadAsync(cts.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // the poll interval passed: look anyway, e.g. for events another replica wrote
+        }
+    }
+
+    /// <summary>The read model has reached <paramref name="version"/>: release the commands waiting for it.</summary>
+    public void Advance(long version)
+    {
+        TaskCompletionSource released;
+        lock (_lock)
+        {
+            if (version <= _projected)
+            {
+                return;
+            }
+
+            _projected = version;
+            released = _advanced;
+            _advanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        released.SetResult();
+    }
+
+    /// <summary>True once the read model has reached <paramref name="version"/>; false if <paramref name="timeout"/> passed first.</summary>
+    public async Task<bool> WaitForVersionAsync(long version, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        try
+        {
+            while (true)
+            {
+                Task advanced;
+                lock (_lock)
+                {
+                    if (_projected >= version)
+                    {
+                        return true;
+                    }
+
+                    advanced = _advanced.Task;
+                }
+
+                await advanced.WaitAsync(cts.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+}
