@@ -44,6 +44,11 @@ public static class AdminCommands
         builder.WithAdminCommand("/api/admin/dead-letters/replay", "replay-dead-letters", "Replay dead letters",
             "Move this service's dead-lettered messages back to their queues for another try.", jwtSigningKey);
 
+    /// <summary>"Rebuild read model": Catalog.Api rebuilds its query side from its write tables and says whether anything differed.</summary>
+    public static IResourceBuilder<ProjectResource> WithReadModelRebuild(this IResourceBuilder<ProjectResource> builder, IResourceBuilder<ParameterResource> jwtSigningKey) =>
+        builder.WithAdminCommand("/api/admin/read-model/rebuild", "rebuild-read-model", "Rebuild read model",
+            "Rebuild the catalog's read model from its write tables; the answer says whether it was unchanged.", jwtSigningKey);
+
     private static string CreateAdminToken(string signingKey)
     {
         var now = DateTime.UtcNow;

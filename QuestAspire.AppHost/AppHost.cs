@@ -26,7 +26,8 @@ var catalogApi = builder.AddProject<Projects.Catalog_Api>(ResourceNames.CatalogA
     .WithReference(rabbitmq).WaitFor(rabbitmq)
     .WithReference(redis).WaitFor(redis)
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health")
+    .WithReadModelRebuild(jwtSigningKey);
 
 var authApi = builder.AddProject<Projects.Auth_Api>(ResourceNames.AuthApi)
     .WithReference(authDb).WaitFor(authDb)
