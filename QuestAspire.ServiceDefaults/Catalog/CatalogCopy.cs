@@ -98,7 +98,7 @@ public sealed class CatalogCopy<TQuest>
     public Task WaitUntilLoadedAsync(CancellationToken cancellationToken) => _loaded.Task.WaitAsync(cancellationToken);
 }
 
-/// <summary>Applies <c>QuestChanged</c> events to the service's <see cref="CatalogCopy{TQuest}"/>. In memory only: nothing here waits on I/O.</summary>
+/// <summary>Applies <c>QuestChanged</c> events (and acknowledges <c>RewardChanged</c>, whose effect on quests comes as QuestChanged) to the service's <see cref="CatalogCopy{TQuest}"/>. In memory only: nothing here waits on I/O.</summary>
 public sealed class QuestChangedHandler<TQuest>(CatalogCopy<TQuest> copy, ILogger<QuestChangedHandler<TQuest>> logger) : IIntegrationEventHandler
     where TQuest : class, ICatalogQuest
 {
@@ -108,6 +108,11 @@ public sealed class QuestChangedHandler<TQuest>(CatalogCopy<TQuest> copy, ILogge
         foreach (var received in events)
         {
             using var trace = received.EnterTrace();
+            if (received.Event.EventType != MessagingNames.QuestChanged)
+            {
+                continue; // RewardChanged: every quest paying the reward gets a QuestChanged of its own
+            }
+
             // Malformed data throws JsonException: a permanent failure, dead-lettered with the reason.
             var quest = received.Event.Data.TryGetProperty("quest", out var snapshot)
                 ? snapshot.Deserialize<TQuest>(ApiDefaults.JsonOptions)
@@ -193,7 +198,7 @@ public static class CatalogCopyExtensions
         builder.Services.AddSingleton<CatalogCopy<TQuest>>();
         builder.Services.AddSingleton<CatalogBootstrap<TQuest>>();
         builder.Services.AddHealthChecks().AddCheck<CatalogCopyHealthCheck<TQuest>>(HealthCheckName);
-        builder.AddEventConsumer<QuestChangedHandler<TQuest>>(queue, [MessagingNames.QuestChanged], options =>
+        builder.AddEventConsumer<QuestChangedHandler<TQuest>>(queue, [MessagingNames.QuestChanged, MessagingNames.RewardChanged], options =>
         {
             options.Broadcast = true;
             options.OnSubscribed = (services, ct) => services.GetRequiredService<CatalogBootstrap<TQuest>>().LoadAsync(ct);

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
+using RabbitMQ.Client.Exceptions;
 
 namespace QuestAspire.ServiceDefaults.Messaging;
 
@@ -98,21 +99,48 @@ public sealed class OutboxRelay<TContext>(
                 return 0;
             }
 
+            var sent = 0;
+            var unrouted = 0;
+            Exception? brokerFailure = null;
             foreach (var row in rows)
             {
-                await PublishInOriginalTraceAsync(row, ct);
+                try
+                {
+                    await PublishInOriginalTraceAsync(row, ct);
+                }
+                catch (PublishReturnException e)
+                {
+                    // No queue is bound for this event type yet (its consumer has not declared its
+                    // queue): the row waits for the next round, and does not hold up the others.
+                    logger.LogWarning("{EventType} {EventId} has no queue to go to yet ({Reply}); it waits in the outbox", row.EventType, row.Id, e.ReplyText);
+                    unrouted++;
+                    continue;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    brokerFailure = e; // the broker is away: every later row would fail alike
+                    break;
+                }
+
                 row.SentAt = timeProvider.GetUtcNow();
+                sent++;
             }
 
+            // What was published is marked sent even when the broker went away midway.
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
-            logger.LogDebug("Relayed {Count} outbox messages", rows.Count);
-            if (rows.Count < BatchSize)
+            if (brokerFailure is not null)
+            {
+                throw new IOException($"The broker refused outbox row {sent + unrouted + 1} of {rows.Count}.", brokerFailure);
+            }
+
+            logger.LogDebug("Relayed {Count} outbox messages", sent);
+            if (rows.Count < BatchSize && unrouted == 0)
             {
                 telemetry.OutboxObserved(null); // caught up (rows other replicas hold are theirs to report)
             }
 
-            return rows.Count;
+            return unrouted > 0 ? 0 : rows.Count; // unroutable rows: wait a poll interval rather than spin on them
         }, cancellationToken);
     }
 

@@ -93,6 +93,41 @@ public sealed class QuestApiClient(DistributedApplication app) : IDisposable
         (await Catalog.GetFromJsonAsync<JsonElement>($"/api/quests/by-name/{name}", Token).WaitAsync(RequestTimeout, Token))
             .GetProperty("quest_id").GetGuid();
 
+    /// <summary>POSTs <paramref name="body"/> as JSON with <paramref name="token"/> and expects 201; the created resource.</summary>
+    public static async Task<JsonElement> CreateAsync(HttpClient http, string path, string token, object body)
+    {
+        using var response = await SendAsync(http, HttpMethod.Post, path, token, JsonContent.Create(body));
+        await EnsureStatusAsync(response, HttpStatusCode.Created);
+        return await response.Content.ReadFromJsonAsync<JsonElement>(Token);
+    }
+
+    /// <summary>
+    /// Waits until every replica of <paramref name="service"/> holds catalog version
+    /// <paramref name="version"/> or later in its own copy (its <c>/health</c> entry <c>catalog-copy</c>
+    /// says "N quests at catalog version V"); answers how long that took.
+    /// </summary>
+    public async Task<TimeSpan> WaitForCatalogCopyAsync(string service, int replicas, long version, TimeSpan timeout)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var urls = await ServiceMetrics.ReplicaUrlsAsync(app, service, replicas);
+        using var http = new HttpClient { Timeout = RequestTimeout };
+        await EventuallyAsync(async () =>
+        {
+            var held = new List<long>();
+            foreach (var url in urls)
+            {
+                var health = await http.GetFromJsonAsync<JsonElement>(new Uri(url, "/health"), Token);
+                var description = health.GetProperty("entries").TryGetProperty("catalog-copy", out var entry)
+                    ? entry.GetProperty("description").GetString() ?? ""
+                    : "";
+                held.Add(long.TryParse(description[(description.LastIndexOf(' ') + 1)..], out var v) ? v : -1);
+            }
+
+            return held;
+        }, held => held.All(v => v >= version), $"every {service} replica's catalog copy at version {version}", timeout);
+        return clock.Elapsed;
+    }
+
     /// <summary>Polls until <paramref name="condition"/> holds, failing with the last value seen.</summary>
     public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what, TimeSpan? timeout = null)
     {

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace QuestAspire.IntegrationTests;
@@ -86,57 +85,6 @@ public sealed class QuestFlowTests(AppFixture fixture) : IDisposable
         Assert.Equal(1, statuses.Count(s => s == HttpStatusCode.OK));
         Assert.Equal(7, statuses.Count(s => s == HttpStatusCode.Conflict));
         Assert.Equal(10, (await _api.GetMeAsync(token)).GetProperty("diamond").GetInt32());
-    }
-
-    [Fact]
-    public async Task AutoClaimQuest_CreatedByAdmin_CreditsTheWalletWithoutAClaimStep()
-    {
-        var adminToken = await _api.SignInAsync("admin", TestAppHost.AdminPassword);
-        var suffix = Guid.NewGuid().ToString("N")[..8];
-        var reward = await CreateAsync(_api.Catalog, "/api/rewards", adminToken, new { name = $"gold-{suffix}", item = "gold", qty = 5 });
-        var quest = await CreateAsync(_api.Catalog, "/api/quests", adminToken, new
-        {
-            name = $"auto-{suffix}",
-            description = "Sign in once",
-            streak = 1,
-            duplication = 1,
-            auto_claim = true,
-            reward_id = reward.GetProperty("reward_id").GetGuid(),
-        });
-        var questId = quest.GetProperty("quest_id").GetGuid();
-        try
-        {
-            var userName = QuestApiClient.NewUserName();
-            await _api.SignUpAsync(userName);
-            var token = await _api.SignInAsync(userName);
-
-            // The worker refreshes its in-memory catalog every few seconds: sign in until the new quest counts.
-            var me = await QuestApiClient.EventuallyAsync(
-                async () =>
-                {
-                    token = await _api.SignInAsync(userName);
-                    await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
-                    return await _api.GetMeAsync(token);
-                },
-                m => m.GetProperty("gold").GetInt32() >= 5,
-                "the auto-claimed gold in the wallet");
-            Assert.Equal(5, me.GetProperty("gold").GetInt32());
-
-            var claims = await _api.GetClaimsAsync(token);
-            var auto = Assert.Single(claims, c => c.GetProperty("quest_id").GetGuid() == questId);
-            Assert.Equal("Claimed", auto.GetProperty("status").GetString());
-        }
-        finally
-        {
-            using var deactivated = await QuestApiClient.SendAsync(_api.Catalog, HttpMethod.Post, $"/api/quests/{questId}/deactivate", adminToken);
-        }
-    }
-
-    private static async Task<JsonElement> CreateAsync(HttpClient http, string path, string token, object body)
-    {
-        using var response = await QuestApiClient.SendAsync(http, HttpMethod.Post, path, token, JsonContent.Create(body));
-        await QuestApiClient.EnsureStatusAsync(response, HttpStatusCode.Created);
-        return await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
     }
 
     private static bool IsSignIn(JsonElement e) => e.GetProperty("event_type").GetString() is "NewUserSignIn" or "UserSignIn";

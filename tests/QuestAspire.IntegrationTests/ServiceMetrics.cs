@@ -36,7 +36,7 @@ public sealed partial class ServiceMetrics
     public IReadOnlyList<double> Values(string name) => [.. _samples.Where(s => s.Name == name).Select(s => s.Value)];
 
     // Each replica listens on its own port behind the service's proxy; its environment says which.
-    private static async Task<IReadOnlyList<Uri>> ReplicaUrlsAsync(DistributedApplication app, string service, int replicas)
+    public static async Task<IReadOnlyList<Uri>> ReplicaUrlsAsync(DistributedApplication app, string service, int replicas)
     {
         var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
         var found = new Dictionary<string, Uri>();
