@@ -31,7 +31,7 @@ public sealed class CatalogEventFlowTests(AppFixture fixture) : IDisposable
         try
         {
             // Within a second of the 201 every worker replica has the quest (the catalog event, not a poll).
-            var took = await _api.WaitForCatalogCopyAsync(ResourceNames.ProcessingWorker, 2, quest.GetProperty("version").GetInt64(), CatalogPropagation);
+            var took = await CatalogCopies.WaitForCatalogCopyAsync(fixture.App, ResourceNames.ProcessingWorker, 2, quest.GetProperty("version").GetInt64(), CatalogPropagation);
             TestContext.Current.SendDiagnosticMessage($"both worker replicas had the new quest {took.TotalMilliseconds:F0} ms after its 201");
 
             var (userId, _, token) = await _api.NewPlayerSignedInAsync(signIns: 1);
@@ -45,7 +45,7 @@ public sealed class CatalogEventFlowTests(AppFixture fixture) : IDisposable
             {
                 await QuestApiClient.EnsureStatusAsync(deactivate, HttpStatusCode.OK);
                 var deactivated = await deactivate.Content.ReadFromJsonAsync<JsonElement>(Ct);
-                await _api.WaitForCatalogCopyAsync(ResourceNames.ProcessingWorker, 2, deactivated.GetProperty("version").GetInt64(), CatalogPropagation);
+                await CatalogCopies.WaitForCatalogCopyAsync(fixture.App, ResourceNames.ProcessingWorker, 2, deactivated.GetProperty("version").GetInt64(), CatalogPropagation);
             }
 
             var userName = (await _api.GetMeAsync(token)).GetProperty("user_name").GetString()!;
@@ -77,7 +77,7 @@ public sealed class CatalogEventFlowTests(AppFixture fixture) : IDisposable
         var questId = quest.GetProperty("quest_id").GetGuid();
         try
         {
-            await _api.WaitForCatalogCopyAsync(ResourceNames.ProcessingWorker, 2, quest.GetProperty("version").GetInt64(), TimeSpan.FromSeconds(10));
+            await CatalogCopies.WaitForCatalogCopyAsync(fixture.App, ResourceNames.ProcessingWorker, 2, quest.GetProperty("version").GetInt64(), TimeSpan.FromSeconds(10));
             var (_, userName, token) = await _api.NewPlayerSignedInAsync(signIns: 1);
             var pending = await QuestApiClient.EventuallyAsync(() => _api.GetClaimsAsync(token),
                 claims => claims.Any(c => c.GetProperty("quest_id").GetGuid() == questId), "the Pending claim of the completion");
@@ -90,7 +90,7 @@ public sealed class CatalogEventFlowTests(AppFixture fixture) : IDisposable
                 await QuestApiClient.EnsureStatusAsync(edit, HttpStatusCode.OK);
                 var edited = await edit.Content.ReadFromJsonAsync<JsonElement>(Ct);
                 // The quest's snapshot moves past the reward's version too.
-                await _api.WaitForCatalogCopyAsync(ResourceNames.ProcessingWorker, 2, edited.GetProperty("version").GetInt64() + 1, TimeSpan.FromSeconds(10));
+                await CatalogCopies.WaitForCatalogCopyAsync(fixture.App, ResourceNames.ProcessingWorker, 2, edited.GetProperty("version").GetInt64() + 1, TimeSpan.FromSeconds(10));
             }
 
             using (var claim = await QuestApiClient.SendAsync(_api.Auth, HttpMethod.Post, $"/users/me/claims/{claimId}/claim", token))

@@ -101,33 +101,6 @@ public sealed class QuestApiClient(DistributedApplication app) : IDisposable
         return await response.Content.ReadFromJsonAsync<JsonElement>(Token);
     }
 
-    /// <summary>
-    /// Waits until every replica of <paramref name="service"/> holds catalog version
-    /// <paramref name="version"/> or later in its own copy (its <c>/health</c> entry <c>catalog-copy</c>
-    /// says "N quests at catalog version V"); answers how long that took.
-    /// </summary>
-    public async Task<TimeSpan> WaitForCatalogCopyAsync(string service, int replicas, long version, TimeSpan timeout)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var urls = await ServiceMetrics.ReplicaUrlsAsync(app, service, replicas);
-        using var http = new HttpClient { Timeout = RequestTimeout };
-        await EventuallyAsync(async () =>
-        {
-            var held = new List<long>();
-            foreach (var url in urls)
-            {
-                var health = await http.GetFromJsonAsync<JsonElement>(new Uri(url, "/health"), Token);
-                var description = health.GetProperty("entries").TryGetProperty("catalog-copy", out var entry)
-                    ? entry.GetProperty("description").GetString() ?? ""
-                    : "";
-                held.Add(long.TryParse(description[(description.LastIndexOf(' ') + 1)..], out var v) ? v : -1);
-            }
-
-            return held;
-        }, held => held.All(v => v >= version), $"every {service} replica's catalog copy at version {version}", timeout);
-        return clock.Elapsed;
-    }
-
     /// <summary>Polls until <paramref name="condition"/> holds, failing with the last value seen.</summary>
     public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what, TimeSpan? timeout = null)
     {
