@@ -12,7 +12,7 @@ namespace QuestAspire.Bench;
 public sealed class BenchHost : IAsyncDisposable
 {
     public const string SampledDescription = "parentbased_traceidratio 0.1 (10% head sampling)";
-    public const string ShippedDescription = "as shipped (every trace recorded)";
+    public const string ShippedDescription = "as shipped (the AppHost sets OTEL_TRACES_SAMPLER=always_on: every trace recorded)";
 
     private BenchHost(DistributedApplication app, string stateDirectory, string sampling, NpgsqlDataSource authDb,
         NpgsqlDataSource processingDb, string postgresConnectionString, IConnection rabbit)

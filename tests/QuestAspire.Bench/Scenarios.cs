@@ -19,7 +19,7 @@ public static class Scenarios
             raw = await new RawLimits(host, settings).MeasureAsync(cancellationToken);
             report.Add("raw limits", raw.Line["raw limits: ".Length..], "(the limits themselves)");
 
-            await using var session = await Session.SetUpAsync(host, settings, cancellationToken);
+            await using var session = await Session.SetUpAsync(host, settings, openLoop: true, cancellationToken);
             shipped = await FirehoseAsync(host, session, settings, raw, report, cancellationToken);
 
             var openLoop = new OpenLoop(host, session.Api, settings);
@@ -44,7 +44,7 @@ public static class Scenarios
         if (settings.SampledRepeat)
         {
             await using var host = await StartAsync(sampled: true, report, cancellationToken);
-            await using var session = await Session.SetUpAsync(host, settings, cancellationToken);
+            await using var session = await Session.SetUpAsync(host, settings, openLoop: false, cancellationToken);
             var sampled = await FirehoseAsync(host, session, settings, raw, report, cancellationToken);
             var dashboardShipped = shipped.CpuSeconds.GetValueOrDefault("dashboard") / (shipped.Events / 1000.0);
             var dashboardSampled = sampled.CpuSeconds.GetValueOrDefault("dashboard") / (sampled.Events / 1000.0);

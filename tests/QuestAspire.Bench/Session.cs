@@ -23,7 +23,7 @@ public sealed class Session(BenchApi api, QuestRule quest, List<Player> firehose
     /// <summary>Every active quest (the bench's and the seeded <c>signin_three</c>): the expected counts come from all of them.</summary>
     public List<QuestRule> ActiveQuests { get; } = activeQuests;
 
-    public static async Task<Session> SetUpAsync(BenchHost host, BenchSettings settings, CancellationToken cancellationToken)
+    public static async Task<Session> SetUpAsync(BenchHost host, BenchSettings settings, bool openLoop, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var signingKey = await TestTokens.GetSigningKeyAsync(host.App, cancellationToken);
@@ -32,7 +32,7 @@ public sealed class Session(BenchApi api, QuestRule quest, List<Player> firehose
         var quest = await api.CreateQuestAsync("bench-" + Guid.NewGuid().ToString("N")[..8], duplication: 10_000, cancellationToken);
         var probes = await api.CreatePlayersAsync(ProbePlayers, "bench-probe", cancellationToken);
         var firehosePlayers = await api.CreatePlayersAsync(settings.FirehosePlayers, "bench-fire", cancellationToken);
-        var openLoopPlayers = await api.CreatePlayersAsync(settings.OpenLoopPlayers, "bench-loop", cancellationToken);
+        var openLoopPlayers = await api.CreatePlayersAsync(openLoop ? settings.OpenLoopPlayers : 0, "bench-loop", cancellationToken);
         await WaitUntilWorkersCountTowardAsync(host, quest, probes, cancellationToken);
         var session = new Session(api, quest, firehosePlayers, openLoopPlayers, await api.ActiveQuestsAsync(cancellationToken));
         Console.WriteLine($"set up in {clock.Elapsed.TotalSeconds:F0} s: quest {quest.Name} ({quest.QuestId}), " +
