@@ -64,9 +64,23 @@ public sealed class Report(BenchSettings settings, string command)
             }
         }
 
+        markdown.AppendLine().Append(Legend);
         await File.WriteAllTextAsync(path, markdown.ToString(), cancellationToken);
         Console.WriteLine($"wrote {path}");
     }
+
+    private const string Legend = """
+        ## What each row measures
+
+        - **raw limits**: no service code, on the servers this run's AppHost started, in a scratch database and a scratch quorum queue removed afterwards. Postgres: transactions of an insert plus an update of the connection's own counter row, committed one by one, from 1 and from 8 connections; event-shaped rows (uuid, text, uuid, timestamptz, timestamptz, jsonb, with the event log's index) inserted 1000 per `unnest` statement and transaction from one connection. RabbitMQ: persistent, mandatory publishes with publisher confirms (up to 500 in flight on one channel), then consumed with prefetch 1000 and acked in groups of 100. Password hash: Auth's PBKDF2 (HMAC-SHA512, 100,000 iterations) on every core.
+        - **firehose**: N `UserSignIn` events for signed-up players published straight to `questaspire.events` as the outbox relay publishes them. events/s = N / (last `recorded_at` in processingdb.events − first publish); claims/s = claims / (last `created_at` in authdb.reward_claims − first publish): both from the rows' own timestamps (same host clock as the bench). Expected counts come from the quest rules applied to every active quest (the bench's streak-1 quest and the seeded `signin_three`); any difference fails the run.
+        - **CPU per 1k events**: utime+stime (+ reaped children) from `/proc/<pid>/stat` of every process of this run (the bench process, which hosts the AppHost, and DCP with everything it started), by command line, over the firehose from the first publish until the last claim.
+        - **open loop**: players sign in over HTTP (`POST /login/access-token`) on a fixed schedule (a 5 ms PeriodicTimer sends every sign-in that is due), without waiting for earlier answers. Sign-in latency is over the 200 answers; answered → claim is the claim row's `created_at` minus the moment the answer arrived, pairing a player's k-th accepted sign-in with its k-th claim of the step. A sign-in without an answer after 30 s counts as "no answer"; it may still be processed and add a claim, so when a step has many (more claims than accepted sign-ins), the pairing and its answered → claim figures are rough.
+        - **overload**: three times the highest step that answered everything 200 with sign-in p99 under 500 ms (the lowest step if none did). Shed means 429 or 503 with Retry-After.
+        - **telemetry cost**: the firehose again on a second fresh AppHost whose services get `OTEL_TRACES_SAMPLER=parentbased_traceidratio`, `OTEL_TRACES_SAMPLER_ARG=0.1`; its raw ratios use the first AppHost's raw limits.
+        - The machine is shared: compare runs by the ratios, not the absolute figures.
+
+        """;
 
     private static double MemoryGiB()
     {
