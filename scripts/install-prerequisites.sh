@@ -2,10 +2,13 @@
 # Installs what QuestAspire needs on a Debian machine, and only what is missing.
 #   install-prerequisites.sh          for running: the server packages, unless a container runtime answers
 #   install-prerequisites.sh --tests  for the tests: they always run the local-processes mode
+#   install-prerequisites.sh --local  for the benchmark: the server packages, whatever runtime answers
 set -euo pipefail
 
 for_tests=false
+local_servers=false
 [ "${1:-}" = "--tests" ] && for_tests=true
+[ "${1:-}" = "--local" ] && local_servers=true
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "The .NET SDK is missing: install the version pinned in global.json (https://dot.net)." >&2
@@ -19,7 +22,7 @@ container_runtime_answers() {
 
 # curl and jq: the README's walkthrough uses them.
 packages=(curl jq)
-if $for_tests || ! container_runtime_answers; then
+if $for_tests || $local_servers || ! container_runtime_answers; then
   # postgresql brings initdb/postgres, rabbitmq-server brings Erlang and epmd.
   packages+=(postgresql rabbitmq-server redis-server)
 fi

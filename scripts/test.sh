@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test project (they start real Postgres, RabbitMQ and Redis themselves) and ends
-# with one line: "tests: N passed, M failed[, K skipped]".
+# Runs every test project (they start real Postgres, RabbitMQ and Redis themselves), then the
+# benchmark's smoke run (scripts/bench.sh --smoke, counted as one more test), and ends with one
+# line: "tests: N passed, M failed[, K skipped]".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +25,17 @@ if [ "$total" -eq 0 ]; then
 fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1 # the run itself failed (a crashed test host, a fixture that never came up)
+fi
+
+# The benchmark's smoke: a tiny run that only keeps it working; it fails on a count mismatch or a crash.
+echo "bench smoke: scripts/bench.sh --smoke"
+if bash scripts/bench.sh --smoke; then
+  echo "bench smoke: passed"
+  passed=$((passed + 1))
+else
+  echo "bench smoke: FAILED"
+  failed=$((failed + 1))
+  status=1
 fi
 
 summary="tests: $passed passed, $failed failed"

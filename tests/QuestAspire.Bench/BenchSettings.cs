@@ -1,0 +1,30 @@
+namespace QuestAspire.Bench;
+
+/// <summary>How big each scenario is: the full run (the figures in docs/bench.md) or the CI smoke (only that it works).</summary>
+public sealed record BenchSettings(
+    string Name,
+    int FirehoseEvents,
+    int FirehosePlayers,
+    int OpenLoopPlayers,
+    double[] Rates,
+    TimeSpan StepDuration,
+    TimeSpan? OverloadDuration,
+    bool SampledRepeat,
+    TimeSpan RawDuration,
+    int RawInsertRows,
+    int RawMessages,
+    TimeSpan DrainTimeout,
+    TimeSpan RunTimeout)
+{
+    public static readonly BenchSettings Full = new(
+        "full", FirehoseEvents: 10_000, FirehosePlayers: 100, OpenLoopPlayers: 100, Rates: [10, 20, 40],
+        StepDuration: TimeSpan.FromSeconds(30), OverloadDuration: TimeSpan.FromSeconds(10), SampledRepeat: true,
+        RawDuration: TimeSpan.FromSeconds(5), RawInsertRows: 200_000, RawMessages: 100_000,
+        DrainTimeout: TimeSpan.FromMinutes(15), RunTimeout: TimeSpan.FromMinutes(75));
+
+    public static readonly BenchSettings Smoke = new(
+        "smoke", FirehoseEvents: 300, FirehosePlayers: 10, OpenLoopPlayers: 5, Rates: [10],
+        StepDuration: TimeSpan.FromSeconds(3), OverloadDuration: null, SampledRepeat: false,
+        RawDuration: TimeSpan.FromSeconds(1), RawInsertRows: 10_000, RawMessages: 5_000,
+        DrainTimeout: TimeSpan.FromSeconds(90), RunTimeout: TimeSpan.FromMinutes(5));
+}

@@ -1,0 +1,31 @@
+using System.Diagnostics;
+using QuestAspire.Bench;
+
+// scripts/bench.sh [--smoke] runs this from the repository root; see docs/bench.md for what each line means.
+var settings = args.Contains("--smoke") ? BenchSettings.Smoke : BenchSettings.Full;
+var markdownPath = args.SkipWhile(a => a != "--markdown").Skip(1).FirstOrDefault();
+using var cancellation = new CancellationTokenSource(settings.RunTimeout);
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancellation.Cancel();
+};
+
+var report = new Report(settings, "scripts/bench.sh" + (settings == BenchSettings.Smoke ? " --smoke" : ""));
+var clock = Stopwatch.StartNew();
+try
+{
+    await Scenarios.RunAsync(settings, report, cancellation.Token);
+    if (markdownPath is not null)
+    {
+        await report.WriteMarkdownAsync(markdownPath, cancellation.Token);
+    }
+}
+catch (Exception e)
+{
+    Console.Error.WriteLine($"bench failed after {clock.Elapsed.TotalSeconds:F0} s: {e}");
+    return 2;
+}
+
+Console.WriteLine($"bench ({settings.Name}) finished in {clock.Elapsed.TotalSeconds:F0} s: " + (report.CountsMatch ? "counts exact" : "COUNT MISMATCH"));
+return report.CountsMatch ? 0 : 1;
