@@ -72,7 +72,7 @@ public sealed class FaultTests(AppFixture fixture) : IAsyncDisposable
     {
         var players = await _rig.NewPlayersAsync(6);
 
-        var stream = await FaultRig.DuringAsync(stop => _rig.SignInStreamAsync(players, maxPerPlayer: 12, stop), async () =>
+        var stream = await FaultRig.DuringAsync(stop => _rig.SignInStreamAsync(players, maxPerPlayer: 40, stop), async () =>
         {
             await QuestApiClient.EventuallyAsync(() => _rig.CountAsync(players), c => c.Sum(p => p.Logged) >= 6, "the stream under way");
             await _rig.StopAsync(ResourceNames.Postgres);
@@ -100,7 +100,7 @@ public sealed class FaultTests(AppFixture fixture) : IAsyncDisposable
         var victim = replicas[0].Key;
         var pids = replicas[0].Select(p => p.Pid).ToList();
 
-        await FaultRig.DuringAsync(stop => _rig.SignInStreamAsync(players, maxPerPlayer: 9, stop), async () =>
+        await FaultRig.DuringAsync(stop => _rig.SignInStreamAsync(players, maxPerPlayer: 30, stop), async () =>
         {
             var before = await QuestApiClient.EventuallyAsync(() => _rig.CountAsync(players), c => c.Sum(p => p.Logged) >= 6, "the stream under way");
             foreach (var pid in pids)
@@ -129,7 +129,7 @@ public sealed class FaultTests(AppFixture fixture) : IAsyncDisposable
     {
         var players = await _rig.NewPlayersAsync(6);
 
-        await FaultRig.DuringAsync(stop => _rig.SignInStreamAsync(players, maxPerPlayer: 9, stop), async () =>
+        await FaultRig.DuringAsync(stop => _rig.SignInStreamAsync(players, maxPerPlayer: 30, stop), async () =>
         {
             await QuestApiClient.EventuallyAsync(() => _rig.CountAsync(players), c => c.Sum(p => p.Logged) >= 6, "the stream under way");
             await _rig.StopAsync(ResourceNames.RabbitMQ);
