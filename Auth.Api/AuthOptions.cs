@@ -17,4 +17,12 @@ public sealed class AuthOptions
     /// <summary>Sign-in attempts per second a client regains.</summary>
     [Range(1, 100_000)]
     public int SignInsPerSecond { get; set; } = 100;
+
+    /// <summary>Password hashes that may run at once; by default one less than the cores (at least one), so hashing never takes them all.</summary>
+    [Range(1, 256)]
+    public int? PasswordHashConcurrency { get; set; }
+
+    /// <summary>Sign-ins and sign-ups that may wait for a hashing slot; past that they are shed with 503 and Retry-After.</summary>
+    [Range(0, 10_000)]
+    public int PasswordHashQueue { get; set; } = 8;
 }

@@ -57,15 +57,16 @@ public static class LoginApi
 
         using var activity = services.Telemetry.ActivitySource.StartActivity("sign-in");
         var user = await services.Db.Users.SingleOrDefaultAsync(u => u.UserName == userName, cancellationToken);
-        if (user is null)
+        // An unknown name is hashed too, so the answer takes as long as for a wrong password.
+        var (admitted, verification) = await services.PasswordGate.RunAsync(() => user is null
+            ? Unknown(services.Hasher.HashPassword(User.Create(userName, Roles.Player, UserStatus.New, services.Time.GetUtcNow()), password))
+            : services.Hasher.VerifyHashedPassword(user, user.PasswordHash, password), cancellationToken);
+        if (!admitted)
         {
-            // Hash anyway, so the answer takes as long as for a wrong password.
-            services.Hasher.HashPassword(User.Create(userName, Roles.Player, UserStatus.New, services.Time.GetUtcNow()), password);
-            return TypedResults.Problem(InvalidCredentials, statusCode: StatusCodes.Status400BadRequest);
+            return Shed(request.HttpContext);
         }
 
-        var verification = services.Hasher.VerifyHashedPassword(user, user.PasswordHash, password);
-        if (verification == PasswordVerificationResult.Failed)
+        if (user is null || verification == PasswordVerificationResult.Failed)
         {
             return TypedResults.Problem(InvalidCredentials, statusCode: StatusCodes.Status400BadRequest);
         }
@@ -88,6 +89,15 @@ public static class LoginApi
 
         var (token, lifetime) = services.Tokens.CreateToken(user);
         return TypedResults.Ok(new TokenResponse(token, "bearer", (int)lifetime.TotalSeconds));
+    }
+
+    private static PasswordVerificationResult Unknown(string _) => PasswordVerificationResult.Failed;
+
+    /// <summary>Every hashing slot is taken and the queue is full: answered at once, with when to come back.</summary>
+    public static ProblemHttpResult Shed(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = ((int)PasswordGate.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem("Auth is busy checking passwords; try again in a second.", statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
     // A concurrent sign-in of the same user changes its row version: read it again and retry,
@@ -120,6 +130,7 @@ public static class LoginApi
 public sealed class AuthServices(
     AuthDbContext db,
     IPasswordHasher<User> hasher,
+    PasswordGate passwordGate,
     TokenService tokens,
     OutboxSignal outboxSignal,
     AuthTelemetry telemetry,
@@ -129,6 +140,8 @@ public sealed class AuthServices(
     public AuthDbContext Db { get; } = db;
 
     public IPasswordHasher<User> Hasher { get; } = hasher;
+
+    public PasswordGate PasswordGate { get; } = passwordGate;
 
     public TokenService Tokens { get; } = tokens;
 

@@ -26,8 +26,8 @@ public static class UsersApi
         return api;
     }
 
-    public static async Task<Results<Created<UserResponse>, ValidationProblem, ConflictProblem>> SignUpAsync(
-        SignUpRequest request, [AsParameters] AuthServices services, CancellationToken cancellationToken)
+    public static async Task<Results<Created<UserResponse>, ValidationProblem, ConflictProblem, ProblemHttpResult>> SignUpAsync(
+        SignUpRequest request, HttpContext context, [AsParameters] AuthServices services, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (UserRules.ValidateUserName(request.UserName).ToArray() is { Length: > 0 } nameErrors)
@@ -46,7 +46,13 @@ public static class UsersApi
         }
 
         var user = User.Create(request.UserName!, Roles.Player, UserStatus.New, services.Time.GetUtcNow());
-        user.PasswordHash = services.Hasher.HashPassword(user, request.Password!);
+        var (admitted, hash) = await services.PasswordGate.RunAsync(() => services.Hasher.HashPassword(user, request.Password!), cancellationToken);
+        if (!admitted)
+        {
+            return LoginApi.Shed(context);
+        }
+
+        user.PasswordHash = hash;
         services.Db.Users.Add(user);
         try
         {

@@ -30,6 +30,7 @@ public static class Extensions
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+        builder.Services.AddSingleton<PasswordGate>();
         builder.Services.AddSingleton<TokenService>();
         builder.Services.AddMigration<AuthDbContext, AuthSeeder>();
 

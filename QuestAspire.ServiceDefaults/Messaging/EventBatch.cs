@@ -36,13 +36,21 @@ public readonly struct TraceScope : IDisposable
 /// <summary>
 /// The events a handler gets at once. Work done once for all of them (one SQL statement for the
 /// whole batch) is a <see cref="StepAsync{T}"/>: it runs in the first event's trace, where its
-/// database spans appear, and every other event's trace gets a span of the same name over the
-/// same interval, tagged with the batch size and linked to the first, so each sign-in's trace
-/// still shows every step of its handling.
+/// database spans appear. In a small batch (the usual case at human rates) every other event's
+/// trace gets a span of the same name over the same interval, tagged with the batch size and
+/// linked to the first, so each sign-in's trace still shows every step of its handling. In a big
+/// batch (a burst) that would be thousands of copies per batch, so there the step span links to
+/// the events instead, and each event keeps its own processing span.
 /// </summary>
 public sealed class EventBatch(IReadOnlyList<ReceivedEvent> events, ActivitySource activitySource) : IReadOnlyList<ReceivedEvent>
 {
     public const string BatchSizeTag = "messaging.batch.message_count";
+
+    /// <summary>Above this many events, steps are not copied into every event's trace but linked to the events.</summary>
+    public const int MaxStepCopies = 16;
+
+    /// <summary>At most this many links on a step span (OpenTelemetry's default link limit).</summary>
+    public const int MaxLinks = 128;
 
     public ReceivedEvent this[int index] => events[index];
 
@@ -62,7 +70,8 @@ public sealed class EventBatch(IReadOnlyList<ReceivedEvent> events, ActivitySour
     public async Task<T> StepAsync<T>(string name, Func<CancellationToken, Task<T>> step, CancellationToken cancellationToken)
     {
         var startTime = DateTimeOffset.UtcNow;
-        using var lead = StartStep(name, events[0], startTime, link: default);
+        var copies = events.Count <= MaxStepCopies;
+        using var lead = StartStep(name, events[0], startTime, copies ? [] : LinksToOthers());
         Exception? failure = null;
         try
         {
@@ -80,16 +89,19 @@ public sealed class EventBatch(IReadOnlyList<ReceivedEvent> events, ActivitySour
         {
             var endTime = DateTime.UtcNow;
             Fail(lead, failure);
-            for (var i = 1; i < events.Count; i++)
+            for (var i = 1; copies && i < events.Count; i++)
             {
-                using var follower = StartStep(name, events[i], startTime, lead?.Context ?? default);
+                using var follower = StartStep(name, events[i], startTime, lead is null ? [] : [new ActivityLink(lead.Context)]);
                 Fail(follower, failure);
                 follower?.SetEndTime(endTime);
             }
         }
     }
 
-    private Activity? StartStep(string name, ReceivedEvent received, DateTimeOffset startTime, ActivityContext link)
+    private ActivityLink[] LinksToOthers() =>
+        [.. events.Skip(1).Take(MaxLinks).Where(e => e.Activity is not null).Select(e => new ActivityLink(e.Activity!.Context))];
+
+    private Activity? StartStep(string name, ReceivedEvent received, DateTimeOffset startTime, ActivityLink[] links)
     {
         if (received.Activity is not { } parent)
         {
@@ -99,7 +111,7 @@ public sealed class EventBatch(IReadOnlyList<ReceivedEvent> events, ActivitySour
         // Started with an explicit parent, so it never becomes a child of whatever is current.
         var previous = Activity.Current;
         var activity = activitySource.StartActivity(name, ActivityKind.Internal, parent.Context,
-            links: link == default ? null : [new ActivityLink(link)], startTime: startTime);
+            links: links.Length == 0 ? null : links, startTime: startTime);
         activity?.SetTag(BatchSizeTag, events.Count);
         Activity.Current = previous;
         return activity;

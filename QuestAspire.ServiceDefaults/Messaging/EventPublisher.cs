@@ -50,6 +50,62 @@ public sealed class EventPublisher(IConnection connection, ILogger<EventPublishe
         }
     }
 
+    /// <summary>
+    /// Publishes several messages and waits for all their confirms at once (one round trip's wait
+    /// for the lot, not one per message). Answers each message's outcome: null when the broker
+    /// confirmed it, else why not (a <see cref="RabbitMQ.Client.Exceptions.PublishReturnException"/>
+    /// when no queue is bound for it). <paramref name="enterTrace"/> is entered around the start of
+    /// each publish, so its span (and the context written into the headers) is that message's.
+    /// </summary>
+    public async Task<Exception?[]> PublishManyAsync(
+        IReadOnlyList<(string Exchange, string RoutingKey, BasicProperties Properties, ReadOnlyMemory<byte> Body)> messages,
+        Func<int, IDisposable?>? enterTrace, CancellationToken cancellationToken)
+    {
+        var outcomes = new Exception?[messages.Count];
+        await _lock.WaitAsync(cancellationToken);
+        try
+        {
+            var channel = await GetChannelAsync(cancellationToken);
+            var confirms = new Task[messages.Count];
+            for (var i = 0; i < messages.Count; i++)
+            {
+                var (exchange, routingKey, properties, body) = messages[i];
+                properties.DeliveryMode = DeliveryModes.Persistent;
+                using (enterTrace?.Invoke(i))
+                {
+                    confirms[i] = channel.BasicPublishAsync(exchange, routingKey, mandatory: true, properties, body, cancellationToken).AsTask();
+                }
+            }
+
+            var broken = false;
+            for (var i = 0; i < confirms.Length; i++)
+            {
+                try
+                {
+                    await confirms[i];
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    outcomes[i] = e;
+                    broken |= e is not RabbitMQ.Client.Exceptions.PublishReturnException;
+                }
+            }
+
+            if (broken)
+            {
+                logger.LogWarning(outcomes.First(o => o is not null and not RabbitMQ.Client.Exceptions.PublishReturnException),
+                    "Publishing {Count} messages failed in part", messages.Count);
+                await ResetChannelAsync();
+            }
+
+            return outcomes;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
     private async Task<IChannel> GetChannelAsync(CancellationToken cancellationToken)
     {
         if (_channel is { IsOpen: true })

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
+using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
 namespace QuestAspire.ServiceDefaults.Messaging;
@@ -99,31 +100,31 @@ public sealed class OutboxRelay<TContext>(
                 return 0;
             }
 
+            // One wait for all the batch's confirms. Each row keeps its own trace.
+            var outcomes = await publisher.PublishManyAsync(
+                [.. rows.Select(row => (MessagingNames.EventsExchange, row.EventType, Properties(row), (ReadOnlyMemory<byte>)row.Payload))],
+                i => EnterOriginalTrace(rows[i]), ct);
             var sent = 0;
             var unrouted = 0;
             Exception? brokerFailure = null;
-            foreach (var row in rows)
+            for (var i = 0; i < rows.Count; i++)
             {
-                try
+                switch (outcomes[i])
                 {
-                    await PublishInOriginalTraceAsync(row, ct);
+                    case null:
+                        rows[i].SentAt = timeProvider.GetUtcNow();
+                        sent++;
+                        break;
+                    case PublishReturnException e:
+                        // No queue is bound for this event type yet (its consumer has not declared its
+                        // queue): the row waits for the next round, and does not hold up the others.
+                        logger.LogWarning("{EventType} {EventId} has no queue to go to yet ({Reply}); it waits in the outbox", rows[i].EventType, rows[i].Id, e.ReplyText);
+                        unrouted++;
+                        break;
+                    case var e:
+                        brokerFailure ??= e; // the broker went away: the row is tried again
+                        break;
                 }
-                catch (PublishReturnException e)
-                {
-                    // No queue is bound for this event type yet (its consumer has not declared its
-                    // queue): the row waits for the next round, and does not hold up the others.
-                    logger.LogWarning("{EventType} {EventId} has no queue to go to yet ({Reply}); it waits in the outbox", row.EventType, row.Id, e.ReplyText);
-                    unrouted++;
-                    continue;
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    brokerFailure = e; // the broker is away: every later row would fail alike
-                    break;
-                }
-
-                row.SentAt = timeProvider.GetUtcNow();
-                sent++;
             }
 
             // What was published is marked sent even when the broker went away midway.
@@ -131,7 +132,7 @@ public sealed class OutboxRelay<TContext>(
             await transaction.CommitAsync(ct);
             if (brokerFailure is not null)
             {
-                throw new IOException($"The broker refused outbox row {sent + unrouted + 1} of {rows.Count}.", brokerFailure);
+                throw new IOException($"The broker confirmed {sent} of {rows.Count} outbox rows.", brokerFailure);
             }
 
             logger.LogDebug("Relayed {Count} outbox messages", sent);
@@ -144,15 +145,31 @@ public sealed class OutboxRelay<TContext>(
         }, cancellationToken);
     }
 
+    private static BasicProperties Properties(OutboxMessage row) => new()
+    {
+        MessageId = row.Id.ToString(),
+        Type = row.EventType,
+        ContentType = "application/json",
+    };
+
     // The publish span (and RabbitMQ's, which carries the context in the headers) continues the
     // trace stored with the row, even when the broker was away and the row waited.
-    private async Task PublishInOriginalTraceAsync(OutboxMessage row, CancellationToken cancellationToken)
+    private TraceEntered EnterOriginalTrace(OutboxMessage row)
     {
-        using var traced = SuppressInstrumentationScope.Begin(false);
-        using var activity = telemetry.ActivitySource.StartActivity($"outbox relay {row.EventType}", ActivityKind.Internal, row.ParentContext);
+        var traced = SuppressInstrumentationScope.Begin(false);
+        var activity = telemetry.ActivitySource.StartActivity($"outbox relay {row.EventType}", ActivityKind.Internal, row.ParentContext);
         activity?.SetTag("event.id", row.Id);
         activity?.SetTag("event.type", row.EventType);
         activity?.SetTag("outbox.wait", (timeProvider.GetUtcNow() - row.CreatedAt).TotalSeconds);
-        await publisher.PublishAsync(MessagingNames.EventsExchange, row.EventType, row.Id, row.EventType, row.Payload, headers: null, cancellationToken);
+        return new TraceEntered(activity, traced);
+    }
+
+    private sealed class TraceEntered(Activity? activity, IDisposable suppression) : IDisposable
+    {
+        public void Dispose()
+        {
+            activity?.Dispose();
+            suppression.Dispose();
+        }
     }
 }
