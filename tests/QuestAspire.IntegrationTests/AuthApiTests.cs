@@ -13,6 +13,34 @@ public sealed class AuthApiTests(AppFixture fixture) : IDisposable
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task SignInFlood_PastTheHashingCapacity_IsShedAtOnce_With503AndRetryAfter()
+    {
+        var userName = QuestApiClient.NewUserName();
+        await _api.SignUpAsync(userName);
+
+        // Far more at once than the hashing slots and their queue hold (one slot per core but one, eight waiting).
+        var answers = await Task.WhenAll(Enumerable.Range(0, 40).Select(async _ =>
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            using var response = await _api.PostSignInAsync(userName, "correct-horse");
+            return (response.StatusCode, RetryAfter: response.Headers.RetryAfter?.Delta, response.Content.Headers.ContentType?.MediaType, clock.Elapsed);
+        }));
+
+        var shed = answers.Where(a => a.StatusCode == HttpStatusCode.ServiceUnavailable).ToList();
+        Assert.True(shed.Count > 0, $"no sign-in was shed: {string.Join(", ", answers.Select(a => a.StatusCode))}");
+        Assert.True(answers.All(a => a.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable),
+            $"every answer is a sign-in or a shed one: {string.Join(", ", answers.Select(a => a.StatusCode))}");
+        Assert.All(shed, a =>
+        {
+            Assert.Equal(TimeSpan.FromSeconds(1), a.RetryAfter);
+            Assert.Equal("application/problem+json", a.MediaType);
+        });
+        // A shed answer does not wait for a hash: it is faster than the slowest accepted one.
+        Assert.True(shed.Min(a => a.Elapsed) < answers.Where(a => a.StatusCode == HttpStatusCode.OK).Max(a => a.Elapsed),
+            $"shed {shed.Min(a => a.Elapsed)} vs accepted {answers.Where(a => a.StatusCode == HttpStatusCode.OK).Max(a => a.Elapsed)}");
+    }
+
+    [Fact]
     public async Task SignUp_ThenSignIn_GivesABearerTokenAndANewActiveUser()
     {
         var userName = QuestApiClient.NewUserName();
