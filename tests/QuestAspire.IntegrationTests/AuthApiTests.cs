@@ -88,7 +88,9 @@ public sealed class AuthApiTests(AppFixture fixture) : IDisposable
     public async Task SignUp_WithOversizedBody_Answers413()
     {
         var body = JsonSerializer.Serialize(new { user_name = "big-body", password = new string('x', 100_000) });
-        using var response = await _api.Auth.PostAsync("/users/signup", new StringContent(body, Encoding.UTF8, "application/json"), Token);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/users/signup") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.ExpectContinue = true; // the 413 comes before the body is sent, not racing it
+        using var response = await _api.Auth.SendAsync(request, Token);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }

@@ -553,8 +553,13 @@ public sealed class CatalogApiTests(AppFixture fixture) : IAsyncLifetime
     {
         // Valid JSON, just over the 64 KB limit every API has.
         var body = Json(new { name = "big", description = new string('x', 70 * 1024), item = "gold", qty = 1 });
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _adminToken);
+        // Wait for the server's go-ahead before sending the body: the 413 then arrives before any
+        // of it is sent, instead of racing a half-sent body (a connection reset on a busy machine).
+        request.Headers.ExpectContinue = true;
 
-        var reply = await SendAsync(HttpMethod.Post, path, _adminToken, body);
+        var reply = await SendAsync(request);
 
         reply.AssertProblem(HttpStatusCode.RequestEntityTooLarge);
     }
