@@ -52,6 +52,7 @@ public sealed class AuthClient(HttpClient http, UserSession session, WebTelemetr
     protected override string DescribeStatus(int status) => status switch
     {
         StatusCodes.Status429TooManyRequests => "Too many sign-in attempts. Wait a few seconds and try again.",
+        StatusCodes.Status503ServiceUnavailable => "Sign-in is busy right now. Try again in a second.",
         _ => base.DescribeStatus(status),
     };
 }
