@@ -24,5 +24,5 @@ public sealed class AuthOptions
 
     /// <summary>Sign-ins and sign-ups that may wait for a hashing slot; past that they are shed with 503 and Retry-After.</summary>
     [Range(0, 10_000)]
-    public int PasswordHashQueue { get; set; } = 8;
+    public int PasswordHashQueue { get; set; } = 3;
 }

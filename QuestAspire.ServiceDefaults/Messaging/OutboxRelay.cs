@@ -104,44 +104,34 @@ public sealed class OutboxRelay<TContext>(
             var outcomes = await publisher.PublishManyAsync(
                 [.. rows.Select(row => (MessagingNames.EventsExchange, row.EventType, Properties(row), (ReadOnlyMemory<byte>)row.Payload))],
                 i => EnterOriginalTrace(rows[i]), ct);
-            var sent = 0;
-            var unrouted = 0;
-            Exception? brokerFailure = null;
-            for (var i = 0; i < rows.Count; i++)
+            var settled = OutboxBatchOutcome.Of(outcomes);
+            foreach (var i in settled.Sent)
             {
-                switch (outcomes[i])
-                {
-                    case null:
-                        rows[i].SentAt = timeProvider.GetUtcNow();
-                        sent++;
-                        break;
-                    case PublishReturnException e:
-                        // No queue is bound for this event type yet (its consumer has not declared its
-                        // queue): the row waits for the next round, and does not hold up the others.
-                        logger.LogWarning("{EventType} {EventId} has no queue to go to yet ({Reply}); it waits in the outbox", rows[i].EventType, rows[i].Id, e.ReplyText);
-                        unrouted++;
-                        break;
-                    case var e:
-                        brokerFailure ??= e; // the broker went away: the row is tried again
-                        break;
-                }
+                rows[i].SentAt = timeProvider.GetUtcNow();
+            }
+
+            foreach (var i in settled.Unrouted)
+            {
+                // No queue is bound for this event type yet (its consumer has not declared its
+                // queue): the row waits for the next round, and does not hold up the others.
+                logger.LogWarning("{EventType} {EventId} has no queue to go to yet; it waits in the outbox", rows[i].EventType, rows[i].Id);
             }
 
             // What was published is marked sent even when the broker went away midway.
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
-            if (brokerFailure is not null)
+            if (settled.BrokerFailure is not null)
             {
-                throw new IOException($"The broker confirmed {sent} of {rows.Count} outbox rows.", brokerFailure);
+                throw new IOException($"The broker confirmed {settled.Sent.Count} of {rows.Count} outbox rows.", settled.BrokerFailure);
             }
 
-            logger.LogDebug("Relayed {Count} outbox messages", sent);
-            if (rows.Count < BatchSize && unrouted == 0)
+            logger.LogDebug("Relayed {Count} outbox messages", settled.Sent.Count);
+            if (rows.Count < BatchSize && settled.Unrouted.Count == 0)
             {
                 telemetry.OutboxObserved(null); // caught up (rows other replicas hold are theirs to report)
             }
 
-            return unrouted > 0 ? 0 : rows.Count; // unroutable rows: wait a poll interval rather than spin on them
+            return settled.Unrouted.Count > 0 ? 0 : rows.Count; // unroutable rows: wait a poll interval rather than spin on them
         }, cancellationToken);
     }
 
@@ -171,5 +161,38 @@ public sealed class OutboxRelay<TContext>(
             activity?.Dispose();
             suppression.Dispose();
         }
+    }
+}
+
+/// <summary>
+/// What a relayed batch's publish outcomes mean for its rows: confirmed ones are marked sent;
+/// returned ones (no queue bound for the event type yet) wait for the next round without holding
+/// up the others; any other failure (the broker went away) leaves the row unsent and makes the
+/// relay back off. Rows confirmed before such a failure are still marked sent.
+/// </summary>
+public sealed record OutboxBatchOutcome(IReadOnlyList<int> Sent, IReadOnlyList<int> Unrouted, Exception? BrokerFailure)
+{
+    public static OutboxBatchOutcome Of(IReadOnlyList<Exception?> outcomes)
+    {
+        var sent = new List<int>();
+        var unrouted = new List<int>();
+        Exception? brokerFailure = null;
+        for (var i = 0; i < outcomes.Count; i++)
+        {
+            switch (outcomes[i])
+            {
+                case null:
+                    sent.Add(i);
+                    break;
+                case PublishReturnException:
+                    unrouted.Add(i);
+                    break;
+                case var failure:
+                    brokerFailure ??= failure;
+                    break;
+            }
+        }
+
+        return new OutboxBatchOutcome(sent, unrouted, brokerFailure);
     }
 }

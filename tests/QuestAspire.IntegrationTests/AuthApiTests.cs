@@ -18,7 +18,7 @@ public sealed class AuthApiTests(AppFixture fixture) : IDisposable
         var userName = QuestApiClient.NewUserName();
         await _api.SignUpAsync(userName);
 
-        // Far more at once than the hashing slots and their queue hold (one slot per core but one, eight waiting).
+        // Far more at once than the hashing slots and their queue hold (one slot per core but one, three waiting).
         var answers = await Task.WhenAll(Enumerable.Range(0, 40).Select(async _ =>
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
