@@ -3,7 +3,7 @@
 # then runs it. It starts the AppHost in local-processes mode with the dashboard on, in a fresh state
 # folder under /tmp, measures this machine's raw limits and the scenarios, prints one line per
 # scenario and stops everything it started.
-#   scripts/bench.sh          the full run (about 15 minutes); writes docs/bench.md
+#   scripts/bench.sh          the full run (about 6 minutes plus the build); writes docs/bench.md
 #   scripts/bench.sh --smoke  a tiny run for CI (under 2 minutes); fails only on a count mismatch or a crash
 # Exit status: 0 counts exact, 1 a count mismatch, 2 the bench crashed or timed out.
 set -euo pipefail

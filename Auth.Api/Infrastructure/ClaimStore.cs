@@ -58,6 +58,9 @@ public static class ClaimStore
         var users = credits.Select(c => c.UserId).ToArray();
         var gold = credits.Select(c => c.Gold).ToArray();
         var diamond = credits.Select(c => c.Diamond).ToArray();
+        // Lock the wallets in one order first: the UPDATE's join locks rows in whatever order its plan
+        // reads them, and two Auth replicas crediting the same users could otherwise deadlock.
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM users WHERE user_id = ANY({users}) ORDER BY user_id FOR UPDATE", cancellationToken);
         await db.Database.ExecuteSqlAsync($"""
             UPDATE users AS u SET gold = u.gold + c.gold, diamond = u.diamond + c.diamond
             FROM unnest({users}, {gold}, {diamond}) AS c(user_id, gold, diamond)

@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using QuestAspire.ServiceDefaults.Messaging;
 
 namespace QuestAspire.Catalog.Api.Services;
 
@@ -8,7 +8,7 @@ namespace QuestAspire.Catalog.Api.Services;
 /// </summary>
 public sealed class CatalogProjectionSignal
 {
-    private readonly Channel<bool> _work = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly WakeSignal _work = new();
     private readonly Lock _lock = new();
     private long _projected;
     private TaskCompletionSource _advanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -26,22 +26,10 @@ public sealed class CatalogProjectionSignal
     }
 
     /// <summary>A write has committed: wake the projector.</summary>
-    public void Notify() => _work.Writer.TryWrite(true);
+    public void Notify() => _work.Notify();
 
-    /// <summary>Waits for <see cref="Notify"/>, or <paramref name="timeout"/> at most (the projector polls too).</summary>
-    public async Task WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(timeout);
-        try
-        {
-            await _work.Reader.ReadAsync(cts.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // the poll interval passed: look anyway, e.g. for events another replica wrote
-        }
-    }
+    /// <summary>Waits for <see cref="Notify"/>, or <paramref name="timeout"/> at most (the projector polls too, e.g. for events another replica wrote).</summary>
+    public Task WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken) => _work.WaitAsync(timeout, cancellationToken);
 
     /// <summary>The read model has reached <paramref name="version"/>: release the commands waiting for it.</summary>
     public void Advance(long version)

@@ -19,8 +19,9 @@ public sealed record QuestSnapshot(IReadOnlyDictionary<Guid, QuestRule> Quests, 
 /// </summary>
 public sealed class QuestCatalog(CatalogCopy<CatalogQuest> copy, ILogger<QuestCatalog> logger)
 {
-    private readonly Lock _lock = new();
-    private (long Generation, QuestSnapshot Snapshot)? _current;
+    private sealed record Cached(long Generation, QuestSnapshot Snapshot);
+
+    private Cached? _current;
 
     public bool IsLoaded => copy.IsLoaded;
 
@@ -39,17 +40,15 @@ public sealed class QuestCatalog(CatalogCopy<CatalogQuest> copy, ILogger<QuestCa
     public QuestSnapshot Current()
     {
         var generation = copy.Generation;
-        if (_current is { } current && current.Generation == generation)
+        if (Volatile.Read(ref _current) is { } current && current.Generation == generation)
         {
             return current.Snapshot;
         }
 
-        lock (_lock)
-        {
-            var snapshot = CreateSnapshot(copy.Quests.Values, copy.Version);
-            _current = (generation, snapshot);
-            return snapshot;
-        }
+        // Two readers may both rebuild; either result is right for its generation.
+        var snapshot = CreateSnapshot(copy.Quests.Values, copy.Version);
+        Volatile.Write(ref _current, new Cached(generation, snapshot));
+        return snapshot;
     }
 
     private QuestSnapshot CreateSnapshot(IEnumerable<CatalogQuest> quests, long version)
@@ -61,6 +60,9 @@ public sealed class QuestCatalog(CatalogCopy<CatalogQuest> copy, ILogger<QuestCa
             QuestRule rule;
             try
             {
+                // A snapshot is checked here, not trusted: JSON does not enforce non-null members.
+                ArgumentNullException.ThrowIfNull(quest.Reward);
+                ArgumentException.ThrowIfNullOrEmpty(quest.Name);
                 rule = new QuestRule(quest.QuestId, quest.Name, quest.Streak, quest.Duplication)
                 {
                     AutoClaim = quest.AutoClaim,
@@ -69,7 +71,7 @@ public sealed class QuestCatalog(CatalogCopy<CatalogQuest> copy, ILogger<QuestCa
                     Version = quest.Version,
                 };
             }
-            catch (ArgumentOutOfRangeException e)
+            catch (ArgumentException e)
             {
                 // The catalog validates quests; one that slips through must not stop every other quest.
                 logger.LogWarning(e, "Ignoring catalog quest {QuestId} ({Name}): {Reason}", quest.QuestId, quest.Name, e.Message);

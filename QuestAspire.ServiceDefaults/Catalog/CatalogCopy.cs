@@ -51,8 +51,10 @@ public sealed class CatalogCopy<TQuest>
     /// <summary>Grows with every change, so a reader can cache what it derives from <see cref="Quests"/>.</summary>
     public long Generation => Interlocked.Read(ref _generation);
 
+    private long _version;
+
     /// <summary>The highest catalog version seen.</summary>
-    public long Version { get; private set; }
+    public long Version => Interlocked.Read(ref _version);
 
     /// <summary>The whole catalog has been loaded once; before that a quest that is not here may still exist.</summary>
     public bool IsLoaded => _loaded.Task.IsCompleted;
@@ -72,7 +74,7 @@ public sealed class CatalogCopy<TQuest>
                 if (!builder.TryGetValue(quest.QuestId, out var held) || held.Version < quest.Version)
                 {
                     builder[quest.QuestId] = quest;
-                    Version = Math.Max(Version, quest.Version);
+                    Interlocked.Exchange(ref _version, Math.Max(_version, quest.Version));
                     changed++;
                 }
             }
@@ -153,8 +155,10 @@ public sealed class CatalogBootstrap<TQuest>(
                 using var http = httpClientFactory.CreateClient(HttpClientName);
                 var quests = await http.GetFromJsonAsync<List<TQuest>>("/api/quests?include_inactive=true", ApiDefaults.JsonOptions, cancellationToken)
                     ?? throw new JsonException("Catalog.Api answered null for its quests.");
-                copy.Load(quests);
-                logger.LogInformation("Loaded {Count} quests from the catalog; copy at version {Version}", quests.Count, copy.Version);
+                var changed = copy.Apply(quests);
+                copy.Load([]);
+                logger.Log(changed > 0 ? LogLevel.Information : LogLevel.Debug,
+                    "Loaded {Count} quests from the catalog, {Changed} newer than held; copy at version {Version}", quests.Count, changed, copy.Version);
                 return;
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -163,6 +167,29 @@ public sealed class CatalogBootstrap<TQuest>(
                 await Task.Delay(delay, timeProvider, cancellationToken);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxDelay.Ticks));
             }
+        }
+    }
+}
+
+/// <summary>
+/// Loads the whole catalog again every <see cref="Interval"/> once it has been loaded: a safety net
+/// for a change that reached no queue of this replica and was not yet in the read model its load
+/// came from (the window is milliseconds, but a stalled projector would widen it). A load that
+/// finds nothing newer changes nothing. Untraced: it serves no request.
+/// </summary>
+public sealed class CatalogResync<TQuest>(CatalogCopy<TQuest> copy, CatalogBootstrap<TQuest> bootstrap, TimeProvider timeProvider) : BackgroundService
+    where TQuest : class, ICatalogQuest
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await copy.WaitUntilLoadedAsync(stoppingToken);
+        using var timer = new PeriodicTimer(Interval, timeProvider);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            using var untraced = OpenTelemetry.SuppressInstrumentationScope.Begin();
+            await bootstrap.LoadAsync(stoppingToken);
         }
     }
 }
@@ -197,6 +224,7 @@ public static class CatalogCopyExtensions
             http.BaseAddress = services.GetRequiredService<IOptions<CatalogCopyOptions>>().Value.BaseAddress);
         builder.Services.AddSingleton<CatalogCopy<TQuest>>();
         builder.Services.AddSingleton<CatalogBootstrap<TQuest>>();
+        builder.Services.AddHostedService<CatalogResync<TQuest>>();
         builder.Services.AddHealthChecks().AddCheck<CatalogCopyHealthCheck<TQuest>>(HealthCheckName);
         builder.AddEventConsumer<QuestChangedHandler<TQuest>>(queue, [MessagingNames.QuestChanged, MessagingNames.RewardChanged], options =>
         {

@@ -208,6 +208,12 @@ public sealed class EventConsumer<THandler>(
             }
         }
 
+        if (requeued.Count > 0 && _options.Broadcast)
+        {
+            // Put back on a queue without delay queues: wait once per batch, or it would come straight back.
+            await Task.Delay(TransientRequeueDelay, timeProvider, cancellationToken);
+        }
+
         // Everything else up to the last tag is committed, parked or dead-lettered: one ack covers
         // it. A tag that was put back is no longer outstanding and must not be acknowledged.
         var lastDone = batch.LastOrDefault(d => !requeued.Contains(d.Tag));
@@ -234,11 +240,6 @@ public sealed class EventConsumer<THandler>(
             default:
                 logger.LogWarning("Putting {EventType} {EventId} back on {Queue} ({Failure}): {Reason}",
                     received.Event.EventType, received.Event.EventId, _options.Queue, decision.Failure, decision.Reason);
-                if (decision.Failure == FailureClass.Transient)
-                {
-                    await Task.Delay(TransientRequeueDelay, timeProvider, cancellationToken); // no hot loop on a broadcast queue
-                }
-
                 await channel.BasicNackAsync(delivery.Tag, multiple: false, requeue: true, cancellationToken);
                 requeued.Add(delivery.Tag);
                 break;

@@ -33,6 +33,7 @@ public static class FailureClassifier
     [
         "40001", // serialization_failure
         "40P01", // deadlock_detected
+        "23505", // unique_violation: consumers dedupe by key, so this is a concurrent writer of the same row; the retry finds it
         "55P03", // lock_not_available
         "57P01", // admin_shutdown
         "57P02", // crash_shutdown
@@ -48,6 +49,11 @@ public static class FailureClassifier
         var sawPermanent = false;
         foreach (var e in Chain(exception))
         {
+            if (e is DbException { SqlState: { Length: 5 } transientState } && TransientSqlStates.Contains(transientState))
+            {
+                return FailureClass.Transient; // before the permanent classes: 23505 sits in class 23
+            }
+
             switch (e)
             {
                 case PermanentEventException or JsonException or FormatException:

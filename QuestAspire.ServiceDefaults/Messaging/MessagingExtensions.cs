@@ -46,10 +46,7 @@ public static class MessagingExtensions
         configure?.Invoke(declared);
         builder.Services.AddSingleton(new ConsumedQueue(queue, declared.Broadcast));
         builder.Services.TryAddSingleton<DeadLetterService>();
-        if (!builder.Services.Any(d => d.ImplementationType == typeof(QueueDepthMonitor)))
-        {
-            builder.Services.AddHostedService<QueueDepthMonitor>();
-        }
+        builder.Services.AddHostedService<QueueDepthMonitor>(); // once per service: hosted services are added with TryAddEnumerable
 
         builder.Services.AddHostedService<EventConsumer<THandler>>();
         return builder;

@@ -8,13 +8,17 @@ using RabbitMQ.Client.Exceptions;
 
 namespace QuestAspire.ServiceDefaults.Messaging;
 
-/// <summary>Wakes the relay as soon as a transaction with outbox rows has committed.</summary>
-public sealed class OutboxSignal
+/// <summary>
+/// Wakes a background loop as soon as there is work for it (a commit it should look at), or lets
+/// it look anyway when its poll interval has passed. Several wake-ups before it looks count as one.
+/// </summary>
+public class WakeSignal
 {
     private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     public void Notify() => _channel.Writer.TryWrite(true);
 
+    /// <summary>Returns when notified, or after <paramref name="timeout"/> (the poll interval), whichever comes first.</summary>
     public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -25,10 +29,13 @@ public sealed class OutboxSignal
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            // the poll interval passed: look anyway, e.g. for rows another replica left behind
+            // the poll interval passed: look anyway, e.g. for work another replica left behind
         }
     }
 }
+
+/// <summary>Wakes the relay as soon as a transaction with outbox rows has committed.</summary>
+public sealed class OutboxSignal : WakeSignal;
 
 /// <summary>
 /// Publishes unsent outbox rows, oldest first, and marks them sent. Rows are locked with

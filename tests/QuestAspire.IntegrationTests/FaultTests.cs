@@ -120,8 +120,14 @@ public sealed class FaultTests(AppFixture fixture) : IAsyncDisposable
                 "the surviving replica carrying on");
         });
 
-        await _rig.AssertExactAsync(players, minimumSignIns: 12);
-        await _rig.StartAsync(victim);
+        try
+        {
+            await _rig.AssertExactAsync(players, minimumSignIns: 12);
+        }
+        finally
+        {
+            await _rig.StartAsync(victim); // the next tests expect both replicas, whatever happened here
+        }
     }
 
     [Fact]

@@ -81,8 +81,7 @@ public sealed class TelemetryTests(AppFixture fixture) : IDisposable
         Assert.Equal(1, Delta(before, after, m => m.Auth, "messaging_event_processing_duration_seconds_count", ("messaging_destination_name", "auth-events")));
         Assert.Equal(1, Delta(before, after, m => m.Auth, "auth_claims_stored_total", ("reward_item", "diamond")));
         Assert.Equal(1, Delta(before, after, m => m.Auth, "auth_rewards_credited_total", ("reward_item", "diamond")));
-        // QuestCompleted carries its reward and each service keeps its own catalog: nothing on the event path reads Catalog.Api.
-        Assert.Equal(0, Delta(before, after, m => m.Catalog, "catalog_cache_hits_total") + Delta(before, after, m => m.Catalog, "catalog_cache_misses_total"));
+        // (That nothing on the event path reads Catalog.Api is shown by the trace test: no catalog-api span in the sign-in's trace.)
         Assert.Equal(0, Delta(before, after, m => m.Worker, "messaging_dead_lettered_total"));
 
         // Both outboxes report their lag, which drops to zero once everything is sent.

@@ -103,7 +103,7 @@ public sealed class CatalogCopyTests
     [Fact]
     public async Task Bootstrap_RetriesWithGrowingDelay_UntilTheCatalogAnswers()
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero));
+        var time = new TimerCountingTimeProvider(new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero));
         var catalogApi = new FlakyCatalog(failures: 3, $$"""[{ "quest_id": "{{A}}", "name": "signin_three", "is_active": true, "version": 12, "more": "fields" }]""");
         var copy = new CatalogCopy<Quest>();
         var bootstrap = new CatalogBootstrap<Quest>(new SingleClientFactory(catalogApi), copy, time, NullLogger<CatalogBootstrap<Quest>>.Instance);
@@ -114,6 +114,7 @@ public sealed class CatalogCopyTests
         foreach (var delay in new[] { TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1) })
         {
             await catalogApi.WaitUntilAnsweredAsync(calls);
+            Assert.True(await time.WaitForTimersAsync(calls), "the bootstrap waits on a timer after a failed call");
             time.Advance(delay - TimeSpan.FromMilliseconds(1));
             Assert.False(await catalogApi.WaitForCallsAsync(calls + 1, TimeSpan.FromMilliseconds(100)), $"called again before {delay}");
             time.Advance(TimeSpan.FromMilliseconds(1));
@@ -142,6 +143,35 @@ public sealed class CatalogCopyTests
         public HttpClient CreateClient(string name) => new(handler, disposeHandler: false) { BaseAddress = new Uri("http://catalog-api") };
     }
 
+    /// <summary>A fake clock that counts the timers made on it, so a test moves time only once the code under test waits on one.</summary>
+    private sealed class TimerCountingTimeProvider(DateTimeOffset start) : FakeTimeProvider(start)
+    {
+        private int _timers;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            Interlocked.Increment(ref _timers);
+            return timer;
+        }
+
+        public async Task<bool> WaitForTimersAsync(int count)
+        {
+            var clock = Stopwatch.StartNew();
+            while (Volatile.Read(ref _timers) < count)
+            {
+                if (clock.Elapsed > TimeSpan.FromSeconds(10))
+                {
+                    return false;
+                }
+
+                await Task.Delay(5, TestContext.Current.CancellationToken);
+            }
+
+            return true;
+        }
+    }
+
     /// <summary>Answers 503 a number of times, then the catalog.</summary>
     private sealed class FlakyCatalog(int failures, string body) : HttpMessageHandler
     {
@@ -168,8 +198,6 @@ public sealed class CatalogCopyTests
                 await Task.Delay(5, TestContext.Current.CancellationToken);
             }
 
-            // Let the continuation reach its next await (the timer) before the caller moves the clock.
-            await Task.Delay(20, TestContext.Current.CancellationToken);
             return true;
         }
 

@@ -25,6 +25,7 @@ public sealed class DeliveryPolicyTests
     {
         { "serialization conflict", new FakeDbException("40001") },
         { "deadlock", new FakeDbException("40P01") },
+        { "two replicas inserting the same row at once (unique violation)", new DbUpdateException("save failed", new FakeDbException("23505")) },
         { "Postgres shutting down", new FakeDbException("57P01") },
         { "Postgres starting", new FakeDbException("57P03") },
         { "connection refused (class 08)", new FakeDbException("08006") },
@@ -46,7 +47,6 @@ public sealed class DeliveryPolicyTests
         { "rule broken", new PermanentEventException("unknown quest") },
         { "bad JSON in data", new JsonException("unexpected token") },
         { "foreign key: the user does not exist", new DbUpdateException("save failed", new FakeDbException("23503")) },
-        { "unique violation outside the dedupe key", new FakeDbException("23505") },
         { "numeric overflow", new FakeDbException("22003") },
     };
 

@@ -45,6 +45,7 @@ public sealed class DashboardTraceTests(AppFixture app, BrowserFixture browser) 
 
         // Claiming later is a trace of its own, started by the click.
         await Page.GetByTestId("nav-rewards").ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Your rewards" })).ToBeVisibleAsync();
         await WaitUntilInteractiveAsync();
         var claim = Page.Locator($"[data-testid=claim][data-quest='{SeededQuest}']");
         await claim.GetByTestId("claim-button").ClickAsync();

@@ -42,8 +42,7 @@ public sealed class PlayerTests(AppFixture app, BrowserFixture browser) : WebTes
         await Page.GetByTestId("nav-rewards").ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Your rewards" })).ToBeVisibleAsync();
         Assert.Equal(1, await Page.EvaluateAsync<int>("() => window.questAspireSession ?? 0"));
-        // Only the seeded quest's claim: a quest another test just deactivated can still count for
-        // the few seconds the worker keeps its in-memory catalog.
+        // Only the seeded quest's claim: other tests' quests may be active while this one runs.
         var claims = Page.Locator($"[data-testid=claim][data-quest='{SeededQuest}']");
         await Expect(claims).ToHaveCountAsync(1);
         await Expect(claims.GetByTestId("claim-status")).ToHaveTextAsync("Claimed");

@@ -96,9 +96,9 @@ public sealed class QuestCompletedHandler(
             throw new DependencyUnavailableException($"QuestCompleted {completed.EventId} has no reward and the catalog copy is not loaded yet.");
         }
 
-        return catalog.Quests.TryGetValue(questId, out var quest)
-            ? (quest.Name, quest.Reward.Item, quest.Reward.Qty, quest.AutoClaim)
-            : throw new PermanentEventException($"Quest {questId} of QuestCompleted {completed.EventId} is not in the catalog.");
+        return catalog.Quests.TryGetValue(questId, out var quest) && quest.Reward is { } reward
+            ? (quest.Name, reward.Item, reward.Qty, quest.AutoClaim)
+            : throw new PermanentEventException($"Quest {questId} of QuestCompleted {completed.EventId} is not in the catalog (or has no reward).");
     }
 
     private static RewardItem ParseItem(string item, IntegrationEvent completed) => item switch
