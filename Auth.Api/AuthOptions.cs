@@ -18,6 +18,10 @@ public sealed class AuthOptions
     [Range(1, 100_000)]
     public int SignInsPerSecond { get; set; } = 100;
 
+    /// <summary>Sign-ups a client address may make per minute (operators create players in bulk through <c>POST /admin/users</c> instead).</summary>
+    [Range(1, 100_000)]
+    public int SignUpsPerMinute { get; set; } = 10;
+
     /// <summary>Password hashes that may run at once; by default one less than the cores (at least one), so hashing never takes them all.</summary>
     [Range(1, 256)]
     public int? PasswordHashConcurrency { get; set; }

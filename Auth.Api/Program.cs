@@ -9,6 +9,7 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseForwardedHeaders();
 app.UseApiDefaults();
 app.UseRateLimiter();
 
@@ -17,5 +18,6 @@ app.MapMetricsEndpoint();
 app.MapDeadLetterApi();
 app.MapLoginApi();
 app.MapUsersApi();
+app.MapAdminUsersApi();
 
 app.Run();

@@ -35,6 +35,7 @@ var authApi = builder.AddProject<Projects.Auth_Api>(ResourceNames.AuthApi)
     .WithReference(catalogApi)
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
     .WithEnvironment("Auth__AdminPassword", adminPassword)
+    .WithTrustedWebProxy()
     .WithHttpHealthCheck("/health")
     .WithDeadLetterReplay(jwtSigningKey);
 
@@ -53,6 +54,7 @@ builder.AddProject<Projects.Web>(ResourceNames.Web)
     .WithReference(catalogApi).WaitFor(catalogApi)
     .WithReference(processingWorker).WaitFor(processingWorker)
     .WithExternalHttpEndpoints()
+    .WithForwardedVisitorAddress()
     .WithHttpHealthCheck("/health");
 
 builder.AddKubernetesManifests();

@@ -8,6 +8,9 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+// The visitor's address, when a trusted proxy (the Ingress) says it: Auth's limits are per visitor.
+app.UseForwardedHeaders();
+
 // In every environment: a visitor gets a friendly page, never a stack trace (details go to the logs).
 app.UseExceptionHandler("/error", createScopeForErrors: true);
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);

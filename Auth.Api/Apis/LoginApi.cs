@@ -56,7 +56,22 @@ public static class LoginApi
         }
 
         using var activity = services.Telemetry.ActivitySource.StartActivity("sign-in");
-        var user = await services.Db.Users.SingleOrDefaultAsync(u => u.UserName == userName, cancellationToken);
+        // Known or not, a name is throttled the same way, so answers and timing never tell
+        // whether an account exists.
+        var userKey = UserRules.NormalizeKey(userName);
+        if (userKey.Length > UserRules.MaxSignInNameLength)
+        {
+            return TypedResults.Problem(InvalidCredentials, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var throttle = await services.Throttles.FindAsync(userKey, cancellationToken);
+        if (services.Lockout.LockedFor(throttle, services.Time.GetUtcNow()) is { } lockedFor)
+        {
+            services.Telemetry.SignInRefused("locked");
+            return LockedOut(request.HttpContext, lockedFor);
+        }
+
+        var user = await services.Db.Users.SingleOrDefaultAsync(u => u.NormalizedUserName == userKey, cancellationToken);
         // An unknown name is hashed too, so the answer takes as long as for a wrong password.
         var (admitted, verification) = await services.PasswordGate.RunAsync(() => user is null
             ? Unknown(services.Hasher.HashPassword(User.Create(userName, Roles.Player, UserStatus.New, services.Time.GetUtcNow()), password))
@@ -68,7 +83,14 @@ public static class LoginApi
 
         if (user is null || verification == PasswordVerificationResult.Failed)
         {
+            await services.Throttles.RecordFailureAsync(userKey, cancellationToken);
+            services.Telemetry.SignInRefused("credentials");
             return TypedResults.Problem(InvalidCredentials, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (throttle is not null)
+        {
+            await services.Throttles.ResetAsync(userKey, cancellationToken);
         }
 
         activity?.SetTag("user.id", user.Id);
@@ -92,6 +114,29 @@ public static class LoginApi
     }
 
     private static PasswordVerificationResult Unknown(string _) => PasswordVerificationResult.Failed;
+
+    /// <summary>Too many failed sign-ins for this account: refused, whatever the password, until the lockout ends.</summary>
+    public static ProblemHttpResult LockedOut(HttpContext context, TimeSpan lockedFor)
+    {
+        var seconds = RetryAfterSeconds(lockedFor);
+        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            $"Too many failed sign-ins for this account. Try again in {DescribeWait(seconds)}.",
+            statusCode: StatusCodes.Status429TooManyRequests,
+            title: "Account locked",
+            extensions: new Dictionary<string, object?> { ["retry_after"] = seconds });
+    }
+
+    /// <summary>Whole seconds, rounded up, at least one: what a Retry-After header says.</summary>
+    public static int RetryAfterSeconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+
+    /// <summary>"45 seconds", "2 minutes": how a wait reads in a message.</summary>
+    public static string DescribeWait(int seconds) => seconds switch
+    {
+        1 => "1 second",
+        < 90 => $"{seconds} seconds",
+        _ => $"{(int)Math.Ceiling(seconds / 60.0)} minutes",
+    };
 
     /// <summary>Every hashing slot is taken and the queue is full: answered at once, with when to come back.</summary>
     public static ProblemHttpResult Shed(HttpContext context)
@@ -132,6 +177,8 @@ public sealed class AuthServices(
     IPasswordHasher<User> hasher,
     PasswordGate passwordGate,
     TokenService tokens,
+    SignInThrottles throttles,
+    LockoutPolicy lockout,
     OutboxSignal outboxSignal,
     AuthTelemetry telemetry,
     TimeProvider time,
@@ -144,6 +191,10 @@ public sealed class AuthServices(
     public PasswordGate PasswordGate { get; } = passwordGate;
 
     public TokenService Tokens { get; } = tokens;
+
+    public SignInThrottles Throttles { get; } = throttles;
+
+    public LockoutPolicy Lockout { get; } = lockout;
 
     public OutboxSignal OutboxSignal { get; } = outboxSignal;
 

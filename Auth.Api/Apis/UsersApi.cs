@@ -1,24 +1,29 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using QuestAspire.Auth.Api.Contracts;
 using QuestAspire.Auth.Api.Model;
 using QuestAspire.ServiceDefaults.Api;
+using QuestAspire.ServiceDefaults.Messaging;
 
 namespace QuestAspire.Auth.Api.Apis;
 
 public static class UsersApi
 {
+    public const string SignUpRateLimitPolicy = "sign-up";
+
     public static RouteGroupBuilder MapUsersApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/users").WithTags("Users");
-        api.MapPost("/signup", SignUpAsync);
+        api.MapPost("/signup", SignUpAsync).RequireRateLimiting(SignUpRateLimitPolicy);
 
         var me = api.MapGroup("/me").RequireAuthorization();
         me.MapGet("/", GetMeAsync);
         me.MapGet("/claims", GetMyClaimsAsync);
         me.MapPost("/claims/{claimId:guid}/claim", ClaimAsync);
+        me.MapPut("/password", ChangePasswordAsync);
 
         var admin = api.MapGroup("/{userId:guid}").RequireAuthorization(Policies.Admin);
         admin.MapPost("/ban", (Guid userId, [AsParameters] AuthServices services, CancellationToken ct) => SetBannedAsync(userId, true, services, ct));
@@ -45,7 +50,7 @@ public static class UsersApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var user = User.Create(request.UserName!, Roles.Player, UserStatus.New, services.Time.GetUtcNow());
+        var user = User.Create(UserRules.Canonicalize(request.UserName!), Roles.Player, UserStatus.New, services.Time.GetUtcNow());
         var (admitted, hash) = await services.PasswordGate.RunAsync(() => services.Hasher.HashPassword(user, request.Password!), cancellationToken);
         if (!admitted)
         {
@@ -60,7 +65,7 @@ public static class UsersApi
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            return new ConflictProblem($"The user name '{request.UserName}' is taken.", "User name taken");
+            return NameTaken(user.UserName);
         }
 
         return TypedResults.Created($"/users/{user.Id}", UserResponse.From(user));
@@ -116,7 +121,15 @@ public static class UsersApi
             var user = await db.Users
                 .FromSql($"SELECT *, xmin FROM users WHERE user_id = {userId} FOR UPDATE") // xmin: the row version is a system column
                 .SingleAsync(ct);
-            claim.ClaimInto(user, services.Time.GetUtcNow());
+            try
+            {
+                claim.ClaimInto(user, services.Time.GetUtcNow());
+            }
+            catch (OverflowException)
+            {
+                return new ConflictProblem($"Claim {claimId} would take your {claim.RewardItem.ToString().ToLowerInvariant()} past the most a wallet holds; nothing was credited.", "Wallet full");
+            }
+
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
 
@@ -135,18 +148,78 @@ public static class UsersApi
             return UserNotFound();
         }
 
-        if (banned)
+        var changed = banned ? user.Ban() : user.Unban();
+        if (changed)
         {
-            user.Ban();
-        }
-        else
-        {
-            user.Unban();
+            // The stamp changed: every token the player holds stops working, in every service.
+            await SaveWithStampChangeAsync(services, user, cancellationToken);
+            services.Logger.LogInformation("User {UserId} {Change}", user.Id, banned ? "banned" : "unbanned");
         }
 
-        await services.Db.SaveChangesAsync(cancellationToken);
         return TypedResults.Ok(UserResponse.From(user));
     }
+
+    /// <summary>
+    /// A new password for the signed-in player, given the current one. Every token issued before
+    /// (this one included) stops working; the player signs in again.
+    /// </summary>
+    public static async Task<Results<NoContent, ValidationProblem, NotFoundProblem, ProblemHttpResult>> ChangePasswordAsync(
+        ChangePasswordRequest request, ClaimsPrincipal principal, HttpContext context, [AsParameters] AuthServices services, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrEmpty(request.CurrentPassword))
+        {
+            errors["current_password"] = ["The current password is required."];
+        }
+
+        if (UserRules.ValidatePassword(request.NewPassword).ToArray() is { Length: > 0 } passwordErrors)
+        {
+            errors["new_password"] = passwordErrors;
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var userId = principal.GetUserId();
+        var user = await services.Db.Users.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
+        if (user is null)
+        {
+            return UserNotFound();
+        }
+
+        var (admitted, newHash) = await services.PasswordGate.RunAsync(
+            () => services.Hasher.VerifyHashedPassword(user, user.PasswordHash, request.CurrentPassword!) == PasswordVerificationResult.Failed
+                ? null
+                : services.Hasher.HashPassword(user, request.NewPassword!),
+            cancellationToken);
+        if (!admitted)
+        {
+            return LoginApi.Shed(context);
+        }
+
+        if (newHash is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["current_password"] = ["The current password is not right."] });
+        }
+
+        user.ChangePassword(newHash);
+        await SaveWithStampChangeAsync(services, user, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Saves the user with, in the same transaction, the event that tells every service its new stamp.</summary>
+    public static async Task SaveWithStampChangeAsync(AuthServices services, User user, CancellationToken cancellationToken)
+    {
+        var now = services.Time.GetUtcNow();
+        var changed = IntegrationEvent.Create(MessagingNames.SecurityStampChanged, user.Id, now, new SecurityStampChangedData(user.SecurityStamp));
+        services.Db.OutboxMessages.Add(OutboxMessage.Create(changed, now));
+        await services.Db.SaveChangesAsync(cancellationToken);
+        services.OutboxSignal.Notify();
+    }
+
+    public static ConflictProblem NameTaken(string userName) => new($"The user name '{userName}' is taken.", "User name taken");
 
     private static NotFoundProblem UserNotFound() => new("No user has that id.", "User not found");
 }

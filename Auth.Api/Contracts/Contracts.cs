@@ -7,12 +7,21 @@ public sealed record SignUpRequest(string? UserName, string? Password);
 
 public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn);
 
-public sealed record UserResponse(Guid UserId, string UserName, UserStatus Status, string Role, int Gold, int Diamond)
+public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
+
+/// <summary>Operators and the benchmark create players in bulk: <c>POST /admin/users</c>.</summary>
+public sealed record CreateUsersRequest(IReadOnlyList<SignUpRequest?>? Users);
+
+public sealed record CreatedUser(Guid UserId, string UserName);
+
+public sealed record CreateUsersResponse(IReadOnlyList<CreatedUser> Users);
+
+public sealed record UserResponse(Guid UserId, string UserName, UserStatus Status, string Role, long Gold, long Diamond)
 {
     public static UserResponse From(User user) => new(user.Id, user.UserName, user.Status, user.Role, user.Gold, user.Diamond);
 }
 
-public sealed record WalletResponse(int Gold, int Diamond);
+public sealed record WalletResponse(long Gold, long Diamond);
 
 public sealed record ClaimResponse(
     Guid ClaimId, Guid QuestId, string QuestName, RewardItem RewardItem, int RewardQty, ClaimStatus Status,

@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using QuestAspire.Auth.Api.Apis;
@@ -28,13 +29,20 @@ public static class Extensions
             .BindConfiguration(AuthOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<SignInLockoutOptions>()
+            .BindConfiguration(SignInLockoutOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton(sp => new LockoutPolicy(sp.GetRequiredService<IOptions<SignInLockoutOptions>>().Value));
+        builder.Services.AddScoped<SignInThrottles>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         builder.Services.AddSingleton<PasswordGate>();
         builder.Services.AddSingleton<TokenService>();
         builder.Services.AddMigration<AuthDbContext, AuthSeeder>();
 
-        builder.AddSignInRateLimiting();
+        builder.AddTrustedProxies();
+        builder.AddClientRateLimiting();
         builder.AddOutbox<AuthDbContext>();
         builder.AddIntegrationEventSubscriptions();
     }
@@ -51,16 +59,19 @@ public static class Extensions
         });
     }
 
-    // A token bucket per client address: bursts of sign-ins are fine, password guessing is not.
-    private static void AddSignInRateLimiting(this IHostApplicationBuilder builder) =>
+    // Limits per client address (the browser's, when the Web forwards it from a trusted proxy):
+    // bursts of sign-ins are fine, password guessing and sign-up floods are not. A refusal is a
+    // problem answer with Retry-After.
+    private static void AddClientRateLimiting(this IHostApplicationBuilder builder) =>
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = RejectAsync;
             limiter.AddPolicy(LoginApi.SignInRateLimitPolicy, context =>
             {
                 var options = context.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value;
                 return RateLimitPartition.GetTokenBucketLimiter(
-                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    ClientAddress(context),
                     _ => new TokenBucketRateLimiterOptions
                     {
                         TokenLimit = options.SignInBurst,
@@ -69,5 +80,33 @@ public static class Extensions
                         QueueLimit = 0,
                     });
             });
+            limiter.AddPolicy(UsersApi.SignUpRateLimitPolicy, context =>
+            {
+                var options = context.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value;
+                return RateLimitPartition.GetFixedWindowLimiter(
+                    ClientAddress(context),
+                    _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = options.SignUpsPerMinute,
+                        Window = TimeSpan.FromMinutes(1),
+                        QueueLimit = 0,
+                    });
+            });
         });
+
+    private static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+    {
+        var context = rejected.HttpContext;
+        var wait = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
+        var seconds = LoginApi.RetryAfterSeconds(wait);
+        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var what = context.Request.Path.StartsWithSegments("/users/signup") ? "sign-ups" : "sign-in attempts";
+        await TypedResults.Problem(
+            $"Too many {what} from your address. Try again in {LoginApi.DescribeWait(seconds)}.",
+            statusCode: StatusCodes.Status429TooManyRequests,
+            title: "Too many requests",
+            extensions: new Dictionary<string, object?> { ["retry_after"] = seconds }).ExecuteAsync(context);
+    }
 }

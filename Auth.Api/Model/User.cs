@@ -21,17 +21,30 @@ public sealed class User
 {
     public Guid Id { get; private set; }
 
+    /// <summary>The name as the player wrote it, canonical (NFKC, trimmed).</summary>
     public string UserName { get; private set; } = "";
+
+    /// <summary>The unique key of <see cref="UserName"/>: names differing only by case are one name.</summary>
+    public string NormalizedUserName { get; private set; } = "";
 
     public string PasswordHash { get; set; } = "";
 
     public UserStatus Status { get; private set; }
 
+    /// <summary>What <see cref="Status"/> was before a ban, so an unban restores it (a banned new player is new again).</summary>
+    public UserStatus? StatusBeforeBan { get; private set; }
+
+    /// <summary>
+    /// Changes whenever the account's tokens must stop working (ban, unban, password change):
+    /// every token carries the stamp it was issued with, and a token with an old stamp is refused.
+    /// </summary>
+    public string SecurityStamp { get; private set; } = "";
+
     public string Role { get; private set; } = "";
 
-    public int Gold { get; private set; }
+    public long Gold { get; private set; }
 
-    public int Diamond { get; private set; }
+    public long Diamond { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
 
@@ -42,6 +55,8 @@ public sealed class User
     {
         Id = Guid.CreateVersion7(now),
         UserName = userName,
+        NormalizedUserName = UserRules.NormalizeKey(userName),
+        SecurityStamp = NewSecurityStamp(),
         Role = role,
         Status = status,
         CreatedAt = now,
@@ -65,23 +80,56 @@ public sealed class User
         return first;
     }
 
-    public void Ban() => Status = UserStatus.Banned;
+    /// <summary>Bans the player and ends their tokens; banning a banned player changes nothing.</summary>
+    public bool Ban()
+    {
+        if (IsBanned)
+        {
+            return false;
+        }
 
-    public void Unban() => Status = UserStatus.Active;
+        StatusBeforeBan = Status;
+        Status = UserStatus.Banned;
+        RotateSecurityStamp();
+        return true;
+    }
 
-    public void Credit(RewardItem item, int quantity)
+    /// <summary>Restores the status the player had before the ban; unbanning a player who is not banned changes nothing.</summary>
+    public bool Unban()
+    {
+        if (!IsBanned)
+        {
+            return false;
+        }
+
+        Status = StatusBeforeBan ?? UserStatus.Active;
+        StatusBeforeBan = null;
+        RotateSecurityStamp();
+        return true;
+    }
+
+    /// <summary>A new password, and the end of every token issued with the old one.</summary>
+    public void ChangePassword(string passwordHash)
+    {
+        PasswordHash = passwordHash;
+        RotateSecurityStamp();
+    }
+
+    public void RotateSecurityStamp() => SecurityStamp = NewSecurityStamp();
+
+    /// <summary>Credits the wallet with checked arithmetic: a credit that would overflow throws and changes nothing.</summary>
+    public void Credit(RewardItem item, long quantity)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(quantity);
-        checked
+        if (item == RewardItem.Gold)
         {
-            if (item == RewardItem.Gold)
-            {
-                Gold += quantity;
-            }
-            else
-            {
-                Diamond += quantity;
-            }
+            Gold = checked(Gold + quantity);
+        }
+        else
+        {
+            Diamond = checked(Diamond + quantity);
         }
     }
+
+    private static string NewSecurityStamp() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 }

@@ -11,6 +11,7 @@ public sealed class AuthTelemetry
     public const string Service = "Auth";
 
     private readonly Counter<long> _signIns;
+    private readonly Counter<long> _signInsRefused;
     private readonly Counter<long> _claimsStored;
     private readonly Counter<long> _rewardsCredited;
 
@@ -18,6 +19,7 @@ public sealed class AuthTelemetry
     {
         ActivitySource = telemetry.ActivitySource;
         _signIns = telemetry.Meter.CreateCounter<long>("auth.sign_ins", unit: "{sign-in}", description: "Successful sign-ins.");
+        _signInsRefused = telemetry.Meter.CreateCounter<long>("auth.sign_ins.refused", unit: "{sign-in}", description: "Sign-ins refused, by reason: wrong credentials, or the account locked.");
         _claimsStored = telemetry.Meter.CreateCounter<long>("auth.claims.stored", unit: "{claim}", description: "Reward claims stored from quest completions.");
         _rewardsCredited = telemetry.Meter.CreateCounter<long>("auth.rewards.credited", unit: "{reward}", description: "Rewards credited to wallets, by a claim or automatically.");
     }
@@ -26,6 +28,9 @@ public sealed class AuthTelemetry
 
     public void SignedIn(string eventType) =>
         _signIns.Add(1, new KeyValuePair<string, object?>("event.type", eventType));
+
+    public void SignInRefused(string reason) =>
+        _signInsRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void ClaimStored(RewardClaim claim) =>
         _claimsStored.Add(1, new KeyValuePair<string, object?>("reward.item", RewardItemTag(claim)));

@@ -28,6 +28,7 @@ public sealed class TokenService(IOptions<JwtOptions> options, TimeProvider time
                 new Claim(JwtRegisteredClaimNames.Sub, user.Id.ToString()),
                 new Claim(JwtRegisteredClaimNames.UniqueName, user.UserName),
                 new Claim("role", user.Role),
+                new Claim(JwtAuthenticationExtensions.StampClaim, user.SecurityStamp),
                 new Claim(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString()),
             ]),
         };

@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -20,9 +22,16 @@ public static class Policies
 
 public static class JwtAuthenticationExtensions
 {
+    /// <summary>The claim that carries the user's security stamp when the token was issued.</summary>
+    public const string StampClaim = "stamp";
+
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
+
     /// <summary>
-    /// Validates Auth's access tokens: signature, issuer, audience and lifetime (30 s of clock skew).
-    /// The signing key comes from the <c>Jwt</c> section and is checked at start.
+    /// Validates Auth's access tokens: signature, issuer, audience and lifetime (30 s of clock skew),
+    /// and that the token was not revoked: its <c>stamp</c> is the user's newest one, as the
+    /// <c>security-stamps</c> stream tells every replica (<see cref="SecurityStampFeed"/>), so no
+    /// request calls Auth. The signing key comes from the <c>Jwt</c> section and is checked at start.
     /// </summary>
     public static TBuilder AddJwtBearerAuthentication<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
@@ -31,6 +40,13 @@ public static class JwtAuthenticationExtensions
             .BindConfiguration(JwtOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<SecurityStamps>();
+        builder.Services.AddSingleton<SecurityStampFeed>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SecurityStampFeed>());
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            "token-revocations", sp => sp.GetRequiredService<SecurityStampFeed>(), failureStatus: null, tags: null));
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
@@ -45,14 +61,29 @@ public static class JwtAuthenticationExtensions
                     ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
                     NameClaimType = JwtRegisteredClaimNames.UniqueName,
                     RoleClaimType = "role",
-                    ClockSkew = TimeSpan.FromSeconds(30),
+                    ClockSkew = ClockSkew,
                 };
+                bearer.Events = new JwtBearerEvents { OnTokenValidated = RefuseRevoked };
             });
 
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Admin));
 
         return builder;
+    }
+
+    private static Task RefuseRevoked(TokenValidatedContext context)
+    {
+        var stamps = context.HttpContext.RequestServices.GetRequiredService<SecurityStamps>();
+        var principal = context.Principal;
+        if (principal is not null
+            && Guid.TryParse(principal.FindFirstValue(JwtRegisteredClaimNames.Sub), out var userId)
+            && !stamps.IsCurrent(userId, principal.FindFirstValue(StampClaim)))
+        {
+            context.Fail("The token was revoked: the account was banned or unbanned, or its password changed, after it was issued.");
+        }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>The user id (<c>sub</c>) of a validated token.</summary>

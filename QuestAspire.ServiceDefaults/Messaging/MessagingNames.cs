@@ -29,6 +29,15 @@ public static class MessagingNames
     /// <summary>Catalog.Api published a reward's whole definition at a new catalog version.</summary>
     public const string RewardChanged = "RewardChanged";
 
+    /// <summary>Auth changed a user's security stamp (ban, unban, password change): tokens with the old one are refused.</summary>
+    public const string SecurityStampChanged = "SecurityStampChanged";
+
+    /// <summary>
+    /// A stream (kept for a day) of every <see cref="SecurityStampChanged"/>: each replica of each
+    /// service reads it from a token lifetime back at start, so no revocation is missed.
+    /// </summary>
+    public const string SecurityStampsStream = "security-stamps";
+
     /// <summary>Header set on a dead-lettered message: why it could not be processed.</summary>
     public const string DeadLetterReasonHeader = "x-questaspire-reason";
 

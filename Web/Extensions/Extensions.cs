@@ -1,6 +1,8 @@
+using System.Net;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Http.Resilience;
+using QuestAspire.ServiceDefaults.Api;
 using QuestAspire.ServiceDefaults.Telemetry;
 using QuestAspire.Web.Services;
 
@@ -50,7 +52,13 @@ public static class Extensions
             options.Retry.Delay = TimeSpan.FromMilliseconds(250);
         });
 
-        builder.Services.AddHttpClient<AuthClient>(http => http.BaseAddress = ServiceUri(ResourceNames.AuthApi));
+        builder.AddTrustedProxies();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddTransient<ForwardedForHandler>();
+        var sourceAddress = builder.Configuration[TrustedProxies.SourceAddressKey] is { Length: > 0 } source ? IPAddress.Parse(source) : null;
+        builder.Services.AddHttpClient<AuthClient>(http => http.BaseAddress = ServiceUri(ResourceNames.AuthApi))
+            .ConfigurePrimaryHttpMessageHandler(() => ForwardedForHandler.CreatePrimaryHandler(sourceAddress))
+            .AddHttpMessageHandler<ForwardedForHandler>();
         builder.Services.AddHttpClient<CatalogClient>(http => http.BaseAddress = ServiceUri(ResourceNames.CatalogApi));
         builder.Services.AddHttpClient<ProcessingClient>(http => http.BaseAddress = ServiceUri(ResourceNames.ProcessingWorker));
         builder.Services.AddHttpClient<SystemStatusClient>();

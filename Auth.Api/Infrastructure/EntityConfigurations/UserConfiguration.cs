@@ -12,9 +12,12 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.HasKey(u => u.Id);
         builder.Property(u => u.Id).HasColumnName("user_id").ValueGeneratedNever();
         builder.Property(u => u.UserName).HasColumnName("user_name").HasMaxLength(UserRules.MaxUserNameLength);
-        builder.HasIndex(u => u.UserName).IsUnique();
+        builder.Property(u => u.NormalizedUserName).HasColumnName("normalized_user_name").HasMaxLength(UserRules.MaxUserNameLength);
+        builder.HasIndex(u => u.NormalizedUserName).IsUnique();
         builder.Property(u => u.PasswordHash).HasColumnName("hashed_password").HasMaxLength(200);
         builder.Property(u => u.Status).HasColumnName("status").HasConversion<string>().HasMaxLength(20);
+        builder.Property(u => u.StatusBeforeBan).HasColumnName("status_before_ban").HasConversion<string>().HasMaxLength(20);
+        builder.Property(u => u.SecurityStamp).HasColumnName("security_stamp").HasMaxLength(32);
         builder.Property(u => u.Role).HasColumnName("role").HasMaxLength(20);
         builder.Property(u => u.Gold).HasColumnName("gold");
         builder.Property(u => u.Diamond).HasColumnName("diamond");

@@ -80,6 +80,38 @@ namespace QuestAspire.Auth.Api.Infrastructure.Migrations
                     b.ToTable("reward_claims", (string)null);
                 });
 
+            modelBuilder.Entity("QuestAspire.Auth.Api.Model.SignInThrottle", b =>
+                {
+                    b.Property<string>("UserKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("user_key");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer")
+                        .HasColumnName("failures");
+
+                    b.Property<DateTimeOffset?>("LastLockedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_locked_at");
+
+                    b.Property<DateTimeOffset?>("LockedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("locked_until");
+
+                    b.Property<int>("Lockouts")
+                        .HasColumnType("integer")
+                        .HasColumnName("lockouts");
+
+                    b.Property<DateTimeOffset>("WindowStartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("window_started_at");
+
+                    b.HasKey("UserKey");
+
+                    b.ToTable("sign_in_throttles", (string)null);
+                });
+
             modelBuilder.Entity("QuestAspire.Auth.Api.Model.User", b =>
                 {
                     b.Property<Guid>("Id")
@@ -90,13 +122,19 @@ namespace QuestAspire.Auth.Api.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
-                    b.Property<int>("Diamond")
-                        .HasColumnType("integer")
+                    b.Property<long>("Diamond")
+                        .HasColumnType("bigint")
                         .HasColumnName("diamond");
 
-                    b.Property<int>("Gold")
-                        .HasColumnType("integer")
+                    b.Property<long>("Gold")
+                        .HasColumnType("bigint")
                         .HasColumnName("gold");
+
+                    b.Property<string>("NormalizedUserName")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("normalized_user_name");
 
                     b.Property<string>("PasswordHash")
                         .IsRequired()
@@ -110,11 +148,22 @@ namespace QuestAspire.Auth.Api.Infrastructure.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("role");
 
+                    b.Property<string>("SecurityStamp")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("security_stamp");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)")
                         .HasColumnName("status");
+
+                    b.Property<string>("StatusBeforeBan")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status_before_ban");
 
                     b.Property<string>("UserName")
                         .IsRequired()
@@ -130,10 +179,41 @@ namespace QuestAspire.Auth.Api.Infrastructure.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("UserName")
+                    b.HasIndex("NormalizedUserName")
                         .IsUnique();
 
                     b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("QuestAspire.Auth.Api.Model.UserNameRename", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<bool>("Logged")
+                        .HasColumnType("boolean")
+                        .HasColumnName("logged");
+
+                    b.Property<string>("NewName")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("new_name");
+
+                    b.Property<string>("OldName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("old_name");
+
+                    b.Property<DateTimeOffset>("RenamedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("renamed_at");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("user_name_renames", (string)null);
                 });
 
             modelBuilder.Entity("QuestAspire.ServiceDefaults.Messaging.OutboxMessage", b =>

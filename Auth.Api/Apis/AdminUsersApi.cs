@@ -1,0 +1,115 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using QuestAspire.Auth.Api.Contracts;
+using QuestAspire.Auth.Api.Model;
+using QuestAspire.ServiceDefaults.Api;
+
+namespace QuestAspire.Auth.Api.Apis;
+
+/// <summary>Operators (and the benchmark) create players in bulk, past the public sign-up limit.</summary>
+public static class AdminUsersApi
+{
+    public const int MaxUsersPerRequest = 1000;
+
+    public static RouteGroupBuilder MapAdminUsersApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/admin/users").WithTags("Admin").RequireAuthorization(Policies.Admin);
+        api.MapPost("/", CreateUsersAsync);
+        return api;
+    }
+
+    /// <summary>
+    /// 1–1000 players, each validated and hashed like a sign-up, stored in one transaction: an
+    /// invalid entry answers 400 and a taken name 409, naming the entries, and then nothing is written.
+    /// </summary>
+    public static async Task<Results<Created<CreateUsersResponse>, ValidationProblem, ConflictProblem>> CreateUsersAsync(
+        CreateUsersRequest request, [AsParameters] AuthServices services, IOptions<AuthOptions> options, CancellationToken cancellationToken)
+    {
+        if (request.Users is not { Count: > 0 and <= MaxUsersPerRequest } entries)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["users"] = [$"Send 1 to {MaxUsersPerRequest} users."],
+            });
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (entries[i] is not { } entry)
+            {
+                errors[$"users[{i}]"] = ["Each entry is an object with user_name and password."];
+                continue;
+            }
+
+            if (UserRules.ValidateUserName(entry.UserName).ToArray() is { Length: > 0 } nameErrors)
+            {
+                errors[$"users[{i}].user_name"] = nameErrors;
+            }
+
+            if (UserRules.ValidatePassword(entry.Password).ToArray() is { Length: > 0 } passwordErrors)
+            {
+                errors[$"users[{i}].password"] = passwordErrors;
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var names = entries.Select(e => UserRules.Canonicalize(e!.UserName!)).ToArray();
+        var keys = names.Select(UserRules.NormalizeKey).ToArray();
+        var taken = (await services.Db.Users.AsNoTracking()
+            .Where(u => keys.Contains(u.NormalizedUserName))
+            .Select(u => u.NormalizedUserName)
+            .ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        var conflicts = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (taken.Contains(keys[i]))
+            {
+                conflicts.Add($"users[{i}] '{names[i]}' is taken");
+            }
+            else if (!seen.Add(keys[i]))
+            {
+                conflicts.Add($"users[{i}] '{names[i]}' repeats an earlier entry");
+            }
+        }
+
+        if (conflicts.Count > 0)
+        {
+            return new ConflictProblem($"Nothing was created: {string.Join("; ", conflicts)}.", "User name taken");
+        }
+
+        var now = services.Time.GetUtcNow();
+        var users = names.Select(name => User.Create(name, Roles.Player, UserStatus.New, now)).ToArray();
+        // As many hashes at once as sign-ins may run (one core is left to the rest), so a bulk
+        // creation slows sign-ins down but cannot starve the event path.
+        var parallelism = options.Value.PasswordHashConcurrency ?? Math.Max(1, Environment.ProcessorCount - 1);
+        await Parallel.ForEachAsync(Enumerable.Range(0, users.Length),
+            new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+            (i, _) =>
+            {
+                users[i].PasswordHash = services.Hasher.HashPassword(users[i], entries[i]!.Password!);
+                return ValueTask.CompletedTask;
+            });
+
+        services.Db.Users.AddRange(users);
+        try
+        {
+            await services.Db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // Someone took one of the names meanwhile; the transaction wrote nothing.
+            return new ConflictProblem("Nothing was created: a name was taken while the users were being created. Try again.", "User name taken");
+        }
+
+        services.Logger.LogInformation("An admin created {Count} users", users.Length);
+        return TypedResults.Created("/admin/users", new CreateUsersResponse([.. users.Select(u => new CreatedUser(u.Id, u.UserName))]));
+    }
+}

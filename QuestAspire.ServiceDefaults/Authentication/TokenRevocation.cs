@@ -1,0 +1,171 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using QuestAspire.ServiceDefaults.Messaging;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace QuestAspire.ServiceDefaults.Authentication;
+
+/// <summary>The data of a <c>SecurityStampChanged</c> event: the user's new stamp.</summary>
+public sealed record SecurityStampChangedData(string SecurityStamp);
+
+/// <summary>
+/// The newest security stamp of each user whose stamp changed within a token lifetime. A token
+/// whose <c>stamp</c> claim differs from it was issued before a ban, an unban or a password change,
+/// and is refused. Users with no change in that time are not here: every token of theirs is current.
+/// </summary>
+public sealed class SecurityStamps(TimeProvider time, IOptions<JwtOptions> jwt)
+{
+    private readonly ConcurrentDictionary<Guid, (string Stamp, DateTimeOffset ChangedAt)> _latest = new();
+
+    public int Count => _latest.Count;
+
+    /// <summary>Takes a change; an older one arriving late (the stream is replayed) changes nothing.</summary>
+    public void Apply(Guid userId, string stamp, DateTimeOffset changedAt) =>
+        _latest.AddOrUpdate(userId, (stamp, changedAt), (_, current) => changedAt >= current.ChangedAt ? (stamp, changedAt) : current);
+
+    public bool IsCurrent(Guid userId, string? tokenStamp) =>
+        !_latest.TryGetValue(userId, out var latest) || string.Equals(latest.Stamp, tokenStamp, StringComparison.Ordinal);
+
+    /// <summary>
+    /// Forgets changes older than a token lifetime (and the clock skew): every token issued before
+    /// such a change has expired, so there is nothing left to refuse.
+    /// </summary>
+    public void Prune()
+    {
+        var horizon = time.GetUtcNow() - jwt.Value.Lifetime - JwtAuthenticationExtensions.ClockSkew;
+        foreach (var (userId, latest) in _latest)
+        {
+            if (latest.ChangedAt < horizon)
+            {
+                _latest.TryRemove(new KeyValuePair<Guid, (string, DateTimeOffset)>(userId, latest));
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Keeps <see cref="SecurityStamps"/> up to date from the <c>security-stamps</c> stream, which Auth
+/// feeds through its outbox. Each replica of each service reads it from one token lifetime back,
+/// at start and after every reconnect, so a change is never missed, even by a replica that was
+/// down when it happened. Reading is idempotent: the newest change of a user wins.
+/// </summary>
+public sealed class SecurityStampFeed(
+    IServiceProvider services,
+    SecurityStamps stamps,
+    TimeProvider time,
+    IOptions<JwtOptions> jwt,
+    ILogger<SecurityStampFeed> logger) : BackgroundService, IHealthCheck
+{
+    /// <summary>Stamp changes are kept this long; a token lifetime is at most a day (<see cref="JwtOptions.Lifetime"/>).</summary>
+    public const string StreamMaxAge = "2D";
+
+    private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
+    private volatile bool _consuming;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(500);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ConsumeAsync(() => delay = TimeSpan.FromMilliseconds(500), stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Reading {Stream} stopped; reconnecting in {Delay}", MessagingNames.SecurityStampsStream, delay);
+                await Task.Delay(delay, time, stoppingToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxReconnectDelay.Ticks));
+            }
+            finally
+            {
+                _consuming = false;
+            }
+        }
+    }
+
+    private async Task ConsumeAsync(Action connected, CancellationToken stoppingToken)
+    {
+        var connection = services.GetRequiredService<IConnection>();
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: stoppingToken);
+        await DeclareAsync(channel, stoppingToken);
+        // A stream needs a prefetch; its deliveries are acknowledged only to keep credit flowing.
+        await channel.BasicQosAsync(0, 1000, global: false, stoppingToken);
+
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        channel.ChannelShutdownAsync += (_, args) =>
+        {
+            closed.TrySetException(new IOException($"The channel of {MessagingNames.SecurityStampsStream} closed: {args.ReplyText}"));
+            return Task.CompletedTask;
+        };
+        var consumer = new AsyncEventingBasicConsumer(channel);
+        consumer.ReceivedAsync += async (_, args) =>
+        {
+            Apply(args.Body);
+            await channel.BasicAckAsync(args.DeliveryTag, multiple: false);
+        };
+
+        var from = time.GetUtcNow() - jwt.Value.Lifetime - JwtAuthenticationExtensions.ClockSkew;
+        await channel.BasicConsumeAsync(MessagingNames.SecurityStampsStream, autoAck: false, consumerTag: "", noLocal: false, exclusive: false,
+            new Dictionary<string, object?> { ["x-stream-offset"] = new AmqpTimestamp(from.ToUnixTimeSeconds()) }, consumer, stoppingToken);
+        _consuming = true;
+        connected();
+        logger.LogInformation("Reading {Stream} from {From:O}", MessagingNames.SecurityStampsStream, from);
+
+        using var prune = new PeriodicTimer(PruneEvery, time);
+        var closedTask = closed.Task;
+        while (true)
+        {
+            var tick = prune.WaitForNextTickAsync(stoppingToken).AsTask();
+            if (await Task.WhenAny(tick, closedTask) == closedTask)
+            {
+                await closedTask; // throws: reconnect
+            }
+
+            await tick;
+            stamps.Prune();
+        }
+    }
+
+    /// <summary>Declares the stream and binds it to the stamp events (every service does; the same arguments each time).</summary>
+    public static async Task DeclareAsync(IChannel channel, CancellationToken cancellationToken)
+    {
+        await RabbitMQTopology.DeclareExchangesAsync(channel, cancellationToken);
+        await channel.QueueDeclareAsync(MessagingNames.SecurityStampsStream, durable: true, exclusive: false, autoDelete: false,
+            new Dictionary<string, object?> { ["x-queue-type"] = "stream", ["x-max-age"] = StreamMaxAge }, cancellationToken: cancellationToken);
+        await channel.QueueBindAsync(MessagingNames.SecurityStampsStream, MessagingNames.EventsExchange, MessagingNames.SecurityStampChanged, cancellationToken: cancellationToken);
+    }
+
+    private void Apply(ReadOnlyMemory<byte> body)
+    {
+        if (!IntegrationEvent.TryParse(body, out var changed, out var reason) || changed.EventType != MessagingNames.SecurityStampChanged)
+        {
+            logger.LogWarning("Skipped a message on {Stream}: {Reason}", MessagingNames.SecurityStampsStream, reason ?? "not a stamp change");
+            return;
+        }
+
+        try
+        {
+            stamps.Apply(changed.UserId, changed.GetData<SecurityStampChangedData>().SecurityStamp, changed.OccurredAt);
+        }
+        catch (JsonException e)
+        {
+            logger.LogWarning(e, "Skipped stamp change {EventId}: its data is not a stamp", changed.EventId);
+        }
+    }
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_consuming
+            ? HealthCheckResult.Healthy($"{stamps.Count} users with a recent stamp change")
+            // Not unhealthy: a broker outage must not take the service out; tokens are still checked for what is known.
+            : HealthCheckResult.Degraded($"not reading {MessagingNames.SecurityStampsStream} (the broker is away); revocations arrive when it is back"));
+}
