@@ -127,6 +127,19 @@ public static class LoginApi
             extensions: new Dictionary<string, object?> { ["retry_after"] = seconds });
     }
 
+    public static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    /// <summary>A per-address limit was reached: 429 with Retry-After, and the wait in words.</summary>
+    public static ProblemHttpResult TooMany(HttpContext context, string what, int seconds)
+    {
+        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            $"Too many {what} from your address. Try again in {DescribeWait(seconds)}.",
+            statusCode: StatusCodes.Status429TooManyRequests,
+            title: "Too many requests",
+            extensions: new Dictionary<string, object?> { ["retry_after"] = seconds });
+    }
+
     /// <summary>Whole seconds, rounded up, at least one: what a Retry-After header says.</summary>
     public static int RetryAfterSeconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
 

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using QuestAspire.Auth.Api.Contracts;
 using QuestAspire.Auth.Api.Model;
+using QuestAspire.Auth.Api.Services;
 using QuestAspire.ServiceDefaults.Api;
 using QuestAspire.ServiceDefaults.Messaging;
 
@@ -12,12 +13,11 @@ namespace QuestAspire.Auth.Api.Apis;
 
 public static class UsersApi
 {
-    public const string SignUpRateLimitPolicy = "sign-up";
 
     public static RouteGroupBuilder MapUsersApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/users").WithTags("Users");
-        api.MapPost("/signup", SignUpAsync).RequireRateLimiting(SignUpRateLimitPolicy);
+        api.MapPost("/signup", SignUpAsync);
 
         var me = api.MapGroup("/me").RequireAuthorization();
         me.MapGet("/", GetMeAsync);
@@ -32,7 +32,7 @@ public static class UsersApi
     }
 
     public static async Task<Results<Created<UserResponse>, ValidationProblem, ConflictProblem, ProblemHttpResult>> SignUpAsync(
-        SignUpRequest request, HttpContext context, [AsParameters] AuthServices services, CancellationToken cancellationToken)
+        SignUpRequest request, HttpContext context, SignUpLimiter limiter, [AsParameters] AuthServices services, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (UserRules.ValidateUserName(request.UserName).ToArray() is { Length: > 0 } nameErrors)
@@ -48,6 +48,11 @@ public static class UsersApi
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
+        }
+
+        if (limiter.TryAcquire(LoginApi.ClientAddress(context)) is { } wait)
+        {
+            return LoginApi.TooMany(context, "sign-ups", LoginApi.RetryAfterSeconds(wait));
         }
 
         var user = User.Create(UserRules.Canonicalize(request.UserName!), Roles.Player, UserStatus.New, services.Time.GetUtcNow());

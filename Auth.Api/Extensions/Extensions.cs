@@ -38,6 +38,7 @@ public static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         builder.Services.AddSingleton<PasswordGate>();
+        builder.Services.AddSingleton<SignUpLimiter>();
         builder.Services.AddSingleton<TokenService>();
         builder.Services.AddMigration<AuthDbContext, AuthSeeder>();
 
@@ -59,9 +60,9 @@ public static class Extensions
         });
     }
 
-    // Limits per client address (the browser's, when the Web forwards it from a trusted proxy):
-    // bursts of sign-ins are fine, password guessing and sign-up floods are not. A refusal is a
-    // problem answer with Retry-After.
+    // Sign-ins per client address (the browser's, when the Web forwards it from a trusted proxy):
+    // bursts are fine, password guessing is not. A refusal is a problem answer with Retry-After.
+    // (Sign-ups have their own limit, SignUpLimiter, counted after validation.)
     private static void AddClientRateLimiting(this IHostApplicationBuilder builder) =>
         builder.Services.AddRateLimiter(limiter =>
         {
@@ -71,7 +72,7 @@ public static class Extensions
             {
                 var options = context.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value;
                 return RateLimitPartition.GetTokenBucketLimiter(
-                    ClientAddress(context),
+                    LoginApi.ClientAddress(context),
                     _ => new TokenBucketRateLimiterOptions
                     {
                         TokenLimit = options.SignInBurst,
@@ -80,33 +81,13 @@ public static class Extensions
                         QueueLimit = 0,
                     });
             });
-            limiter.AddPolicy(UsersApi.SignUpRateLimitPolicy, context =>
-            {
-                var options = context.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value;
-                return RateLimitPartition.GetFixedWindowLimiter(
-                    ClientAddress(context),
-                    _ => new FixedWindowRateLimiterOptions
-                    {
-                        PermitLimit = options.SignUpsPerMinute,
-                        Window = TimeSpan.FromMinutes(1),
-                        QueueLimit = 0,
-                    });
-            });
         });
-
-    private static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {
         var context = rejected.HttpContext;
         var wait = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
         var seconds = LoginApi.RetryAfterSeconds(wait);
-        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var what = context.Request.Path.StartsWithSegments("/users/signup") ? "sign-ups" : "sign-in attempts";
-        await TypedResults.Problem(
-            $"Too many {what} from your address. Try again in {LoginApi.DescribeWait(seconds)}.",
-            statusCode: StatusCodes.Status429TooManyRequests,
-            title: "Too many requests",
-            extensions: new Dictionary<string, object?> { ["retry_after"] = seconds }).ExecuteAsync(context);
+        await LoginApi.TooMany(context, "sign-in attempts", seconds).ExecuteAsync(context);
     }
 }

@@ -27,12 +27,28 @@ public sealed class QuestApiClient(DistributedApplication app) : IDisposable
 
     public static string NewUserName() => "player-" + Guid.NewGuid().ToString("N")[..10];
 
+    /// <summary>
+    /// A new player, made by an admin (<c>POST /admin/users</c>): the public sign-up is limited per
+    /// address, and every test calls from the same one. Tests of the sign-up itself use <see cref="PostSignUpAsync"/>.
+    /// </summary>
     public async Task<Guid> SignUpAsync(string userName, string password = "correct-horse")
     {
-        using var response = await Auth.PostAsJsonAsync("/users/signup", new { user_name = userName, password }, Token).WaitAsync(RequestTimeout, Token);
+        var admin = await AdminTokenAsync();
+        using var response = await SendAsync(Auth, HttpMethod.Post, "/admin/users", admin,
+            JsonContent.Create(new { users = new[] { new { user_name = userName, password } } }));
         await EnsureStatusAsync(response, HttpStatusCode.Created);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("user_id").GetGuid();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("users")[0].GetProperty("user_id").GetGuid();
     }
+
+    /// <summary>The public sign-up, as a visitor makes it.</summary>
+    public Task<HttpResponseMessage> PostSignUpAsync(string userName, string password) =>
+        Auth.PostAsJsonAsync("/users/signup", new { user_name = userName, password }, Token).WaitAsync(RequestTimeout, Token);
+
+    private string? _adminToken;
+
+    /// <summary>The seeded admin's token, signed in once per client.</summary>
+    public async Task<string> AdminTokenAsync() =>
+        _adminToken ??= await SignInAsync("admin", TestAppHost.AdminPassword);
 
     public Task<HttpResponseMessage> PostSignInAsync(string userName, string password) =>
         Auth.PostAsync("/login/access-token",

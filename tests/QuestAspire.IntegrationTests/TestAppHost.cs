@@ -12,6 +12,9 @@ public static class TestAppHost
     public static readonly TimeSpan StopTimeout = TimeSpan.FromMinutes(1);
     public const string AdminPassword = "test-admin-password-1";
 
+    /// <summary>The first lockout of an account in test runs (the shipped default is a minute).</summary>
+    public static readonly TimeSpan LockoutDuration = TimeSpan.FromSeconds(3);
+
     /// <summary>A fresh state folder under /tmp, which the postgres user can traverse.</summary>
     public static string NewStateDirectory() =>
         Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "questaspire-tests", Guid.NewGuid().ToString("N")[..12])).FullName;
@@ -79,6 +82,8 @@ public static class TestAppHost
     public static async Task<DistributedApplication> StartAsync(string stateDirectory, CancellationToken cancellationToken, DashboardEndpoints? dashboard = null)
     {
         var builder = await CreateBuilderAsync(LocalArgs(stateDirectory, dashboard?.Args ?? []), cancellationToken, dashboard is not null);
+        // A lockout of seconds instead of a minute, so one test can wait one out in real time.
+        builder.CreateResourceBuilder<ProjectResource>(ResourceNames.AuthApi).WithEnvironment("Auth__Lockout__Duration", LockoutDuration.ToString("c"));
         var app = await builder.BuildAsync(cancellationToken).WaitAsync(StartTimeout, cancellationToken);
         await app.StartAsync(cancellationToken).WaitAsync(StartTimeout, cancellationToken);
         return app;

@@ -1,0 +1,3 @@
+global using Microsoft.Extensions.Time.Testing;
+global using QuestAspire.Auth.Api.Model;
+global using Xunit;
