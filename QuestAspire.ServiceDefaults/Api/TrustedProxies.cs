@@ -59,4 +59,38 @@ public static class TrustedProxies
 
         return networks;
     }
+
+    /// <summary>
+    /// An HTTP handler whose connections come from <paramref name="sourceAddress"/> when one is set.
+    /// The Web reaches Auth this way from 127.0.0.2 in local mode (on Linux the whole 127/8 is
+    /// loopback), so Auth can trust the Web's forwarded address without trusting every local process.
+    /// </summary>
+    public static SocketsHttpHandler ConnectingFrom(IPAddress? sourceAddress)
+    {
+        var handler = new SocketsHttpHandler();
+        if (sourceAddress is null)
+        {
+            return handler;
+        }
+
+        handler.ConnectCallback = async (context, cancellationToken) =>
+        {
+            var addresses = IPAddress.TryParse(context.DnsEndPoint.Host, out var literal)
+                ? [literal]
+                : await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, sourceAddress.AddressFamily, cancellationToken);
+            var socket = new Socket(sourceAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                socket.Bind(new IPEndPoint(sourceAddress, 0));
+                await socket.ConnectAsync(addresses, context.DnsEndPoint.Port, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        };
+        return handler;
+    }
 }

@@ -57,7 +57,7 @@ public static class Extensions
         builder.Services.AddTransient<ForwardedForHandler>();
         var sourceAddress = builder.Configuration[TrustedProxies.SourceAddressKey] is { Length: > 0 } source ? IPAddress.Parse(source) : null;
         builder.Services.AddHttpClient<AuthClient>(http => http.BaseAddress = ServiceUri(ResourceNames.AuthApi))
-            .ConfigurePrimaryHttpMessageHandler(() => ForwardedForHandler.CreatePrimaryHandler(sourceAddress))
+            .ConfigurePrimaryHttpMessageHandler(() => TrustedProxies.ConnectingFrom(sourceAddress))
             .AddHttpMessageHandler<ForwardedForHandler>();
         builder.Services.AddHttpClient<CatalogClient>(http => http.BaseAddress = ServiceUri(ResourceNames.CatalogApi));
         builder.Services.AddHttpClient<ProcessingClient>(http => http.BaseAddress = ServiceUri(ResourceNames.ProcessingWorker));

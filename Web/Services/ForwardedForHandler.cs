@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using QuestAspire.ServiceDefaults.Api;
 
 namespace QuestAspire.Web.Services;
@@ -21,39 +19,5 @@ public sealed class ForwardedForHandler(IHttpContextAccessor accessor) : Delegat
         }
 
         return base.SendAsync(request, cancellationToken);
-    }
-
-    /// <summary>
-    /// The Web's connections to Auth, from <paramref name="sourceAddress"/> when one is set (in
-    /// local mode 127.0.0.2: on Linux the whole 127/8 is loopback), so Auth can trust the Web's
-    /// forwarded address without trusting every local process.
-    /// </summary>
-    public static SocketsHttpHandler CreatePrimaryHandler(IPAddress? sourceAddress)
-    {
-        var handler = new SocketsHttpHandler();
-        if (sourceAddress is null)
-        {
-            return handler;
-        }
-
-        handler.ConnectCallback = async (context, cancellationToken) =>
-        {
-            var addresses = IPAddress.TryParse(context.DnsEndPoint.Host, out var literal)
-                ? [literal]
-                : await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, sourceAddress.AddressFamily, cancellationToken);
-            var socket = new Socket(sourceAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                socket.Bind(new IPEndPoint(sourceAddress, 0));
-                await socket.ConnectAsync(addresses, context.DnsEndPoint.Port, cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        };
-        return handler;
     }
 }
