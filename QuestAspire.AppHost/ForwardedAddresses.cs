@@ -17,10 +17,15 @@ public static class ForwardedAddresses
     private const string TrustedProxies = "ForwardedHeaders__TrustedProxies";
     private const string SourceAddress = "ForwardedHeaders__SourceAddress";
 
-    /// <summary>Auth believes the forwarded client address from the Web only.</summary>
+    /// <summary>
+    /// Auth believes the forwarded client address from the Web only. Its endpoint is not behind
+    /// the orchestrator's proxy, which would make every caller look like 127.0.0.1: Auth sees each
+    /// caller's own address (it has one replica, so the proxy balanced nothing).
+    /// </summary>
     public static IResourceBuilder<ProjectResource> WithTrustedWebProxy(this IResourceBuilder<ProjectResource> auth) =>
-        auth.WithEnvironment(context => context.EnvironmentVariables[TrustedProxies] =
-            context.ExecutionContext.IsPublishMode ? ClusterNetwork : WebSourceAddress);
+        auth.WithEndpoint("http", endpoint => endpoint.IsProxied = false)
+            .WithEnvironment(context => context.EnvironmentVariables[TrustedProxies] =
+                context.ExecutionContext.IsPublishMode ? ClusterNetwork : WebSourceAddress);
 
     /// <summary>The Web forwards the visitor's address to Auth, connecting from its own address; in a cluster it believes the Ingress.</summary>
     public static IResourceBuilder<ProjectResource> WithForwardedVisitorAddress(this IResourceBuilder<ProjectResource> web) =>
