@@ -88,6 +88,28 @@ public sealed class PlayerTests(AppFixture app, BrowserFixture browser) : WebTes
     }
 
     [Fact]
+    public async Task SignIn_OfALockedAccount_SaysSoWithTheWait()
+    {
+        var userName = NewUserName();
+        using var api = new QuestApiClient(App);
+        await api.SignUpAsync(userName, Password);
+        for (var i = 0; i < 5; i++)
+        {
+            using var wrong = await api.PostSignInAsync(userName, "not-the-password");
+        }
+
+        await Page.GotoAsync("account/login");
+        await Page.GetByLabel("User name").FillAsync(userName);
+        await Page.GetByLabel("Password").FillAsync(Password);
+        await Page.GetByTestId("sign-in").ClickAsync();
+
+        await Expect(Page.GetByTestId("login-error")).ToHaveTextAsync(
+            new System.Text.RegularExpressions.Regex("^Too many failed sign-ins for this account\\. Try again in [1-3] seconds?\\.$"));
+        Assert.False(await HasSessionCookieAsync(), "a locked account gets no session");
+        await Screenshots.SaveAsync(Page, "login-locked");
+    }
+
+    [Fact]
     public async Task SignUp_BadOrTakenName_ShowsTheRulesNextToTheFields()
     {
         await Page.GotoAsync("account/signup");
