@@ -5,12 +5,14 @@
 # scenario and stops everything it started.
 #   scripts/bench.sh          the full run (about 6 minutes plus the build); writes docs/bench.md
 #   scripts/bench.sh --smoke  a tiny run for CI (under 2 minutes); fails only on a count mismatch or a crash
+#   scripts/bench.sh --profile  a 30k-event firehose with one worker replica's stacks sampled by dotnet-trace
 # Exit status: 0 counts exact, 1 a count mismatch, 2 the bench crashed or timed out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 args=(--markdown docs/bench.md)
 [ "${1:-}" = "--smoke" ] && args=(--smoke)
+[ "${1:-}" = "--profile" ] && args=(--profile) && dotnet tool restore >/dev/null
 
 bash scripts/install-prerequisites.sh --local
 dotnet build tests/QuestAspire.Bench -c Release -nologo -v quiet

@@ -14,13 +14,21 @@ public sealed record BenchSettings(
     int RawInsertRows,
     int RawMessages,
     TimeSpan DrainTimeout,
-    TimeSpan RunTimeout)
+    TimeSpan RunTimeout,
+    TimeSpan? ProfileDuration = null)
 {
     public static readonly BenchSettings Full = new(
         "full", FirehoseEvents: 10_000, FirehosePlayers: 100, OpenLoopPlayers: 100, Rates: [10, 20, 40],
         StepDuration: TimeSpan.FromSeconds(30), OverloadDuration: TimeSpan.FromSeconds(10), SampledRepeat: true,
         RawDuration: TimeSpan.FromSeconds(5), RawInsertRows: 200_000, RawMessages: 100_000,
         DrainTimeout: TimeSpan.FromMinutes(15), RunTimeout: TimeSpan.FromMinutes(75));
+
+    /// <summary>A long firehose with one worker replica profiled; no open loop, no second AppHost.</summary>
+    public static readonly BenchSettings Profile = new(
+        "profile", FirehoseEvents: 30_000, FirehosePlayers: 100, OpenLoopPlayers: 5, Rates: [],
+        StepDuration: TimeSpan.FromSeconds(3), OverloadDuration: null, SampledRepeat: false,
+        RawDuration: TimeSpan.FromSeconds(2), RawInsertRows: 50_000, RawMessages: 20_000,
+        DrainTimeout: TimeSpan.FromMinutes(15), RunTimeout: TimeSpan.FromMinutes(30), ProfileDuration: TimeSpan.FromSeconds(20));
 
     public static readonly BenchSettings Smoke = new(
         "smoke", FirehoseEvents: 300, FirehosePlayers: 10, OpenLoopPlayers: 5, Rates: [10],

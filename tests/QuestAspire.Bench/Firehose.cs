@@ -30,6 +30,8 @@ public sealed class Firehose(BenchHost host, BenchSettings settings)
         var start = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         var cpuBefore = ProcessCpu.Snapshot();
+        var profiler = settings.ProfileDuration is { } profileFor ? new Profiler(Path.Combine(Path.GetTempPath(), "questaspire-bench-profiles")) : null;
+        profiler?.Start(profileFor);
         await Broker.PublishConfirmedAsync(host.Rabbit, EventsExchange,
             events.Select(e => (UserSignIn, Envelope(e.User, e.EventId, start))), cancellationToken);
         var publishSeconds = clock.Elapsed.TotalSeconds;
@@ -42,6 +44,10 @@ public sealed class Firehose(BenchHost host, BenchSettings settings)
             claims => claims >= expectedClaims, settings.DrainTimeout, cancellationToken);
         var wall = clock.Elapsed.TotalSeconds;
         var cpu = ProcessCpu.Delta(cpuBefore, ProcessCpu.Snapshot());
+        if (profiler is not null)
+        {
+            await profiler.ReportAsync(cancellationToken);
+        }
 
         // Nothing left in the queues, so a late duplicate would show in the counts below.
         await Poll.UntilAsync("the event queues to be empty",

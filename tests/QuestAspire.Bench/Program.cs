@@ -2,7 +2,7 @@ using System.Diagnostics;
 using QuestAspire.Bench;
 
 // scripts/bench.sh [--smoke] runs this from the repository root; see docs/bench.md for what each line means.
-var settings = args.Contains("--smoke") ? BenchSettings.Smoke : BenchSettings.Full;
+var settings = args.Contains("--smoke") ? BenchSettings.Smoke : args.Contains("--profile") ? BenchSettings.Profile : BenchSettings.Full;
 var markdownPath = args.SkipWhile(a => a != "--markdown").Skip(1).FirstOrDefault();
 using var cancellation = new CancellationTokenSource(settings.RunTimeout);
 Console.CancelKeyPress += (_, e) =>
@@ -11,7 +11,7 @@ Console.CancelKeyPress += (_, e) =>
     cancellation.Cancel();
 };
 
-var report = new Report(settings, "scripts/bench.sh" + (settings == BenchSettings.Smoke ? " --smoke" : ""));
+var report = new Report(settings, "scripts/bench.sh" + (settings == BenchSettings.Full ? "" : $" --{settings.Name}"));
 var clock = Stopwatch.StartNew();
 try
 {
