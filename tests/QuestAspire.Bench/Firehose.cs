@@ -30,8 +30,12 @@ public sealed class Firehose(BenchHost host, BenchSettings settings)
         var start = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         var cpuBefore = ProcessCpu.Snapshot();
-        var profiler = settings.ProfileDuration is { } profileFor ? new Profiler(Path.Combine(Path.GetTempPath(), "questaspire-bench-profiles")) : null;
-        profiler?.Start(profileFor);
+        Profiler? profiler = null;
+        if (settings.ProfileDuration is { } profileFor)
+        {
+            profiler = new Profiler(Path.Combine(Path.GetTempPath(), "questaspire-bench-profiles"));
+            profiler.Start(profileFor);
+        }
         await Broker.PublishConfirmedAsync(host.Rabbit, EventsExchange,
             events.Select(e => (UserSignIn, Envelope(e.User, e.EventId, start))), cancellationToken);
         var publishSeconds = clock.Elapsed.TotalSeconds;
