@@ -153,15 +153,28 @@ public static class UsersApi
             return UserNotFound();
         }
 
-        var changed = banned ? user.Ban() : user.Unban();
-        if (changed)
+        // A sign-in of the same player at the same moment changes its row version: read it again and retry.
+        for (var attempt = 1; ; attempt++)
         {
-            // The stamp changed: every token the player holds stops working, in every service.
-            await SaveWithStampChangeAsync(services, user, cancellationToken);
-            services.Logger.LogInformation("User {UserId} {Change}", user.Id, banned ? "banned" : "unbanned");
-        }
+            var changed = banned ? user.Ban() : user.Unban();
+            if (!changed)
+            {
+                return TypedResults.Ok(UserResponse.From(user));
+            }
 
-        return TypedResults.Ok(UserResponse.From(user));
+            try
+            {
+                // The stamp changed: every token the player holds stops working, in every service.
+                await SaveWithStampChangeAsync(services, user, cancellationToken);
+                services.Logger.LogInformation("User {UserId} {Change}", user.Id, banned ? "banned" : "unbanned");
+                return TypedResults.Ok(UserResponse.From(user));
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            {
+                services.Db.ChangeTracker.Clear();
+                user = await services.Db.Users.SingleAsync(u => u.Id == userId, cancellationToken);
+            }
+        }
     }
 
     /// <summary>

@@ -21,7 +21,7 @@ public sealed class OutboxMessage
 
     public DateTimeOffset CreatedAt { get; private set; }
 
-    public DateTimeOffset? SentAt { get; set; }
+    public DateTimeOffset? SentAt { get; private set; }
 
     public static OutboxMessage Create(IntegrationEvent integrationEvent, DateTimeOffset createdAt)
     {
@@ -66,5 +66,28 @@ public static class OutboxModelBuilderExtensions
             entity.HasIndex(m => m.CreatedAt).HasDatabaseName("ix_outbox_messages_unsent").HasFilter("sent_at IS NULL");
         });
         return modelBuilder;
+    }
+
+    /// <summary>
+    /// Adds outbox rows with one statement (arrays unnested server-side), not tracked: for a batch
+    /// handler writing one per event, EF's change tracking cost more than the insert itself.
+    /// </summary>
+    public static async Task InsertOutboxMessagesAsync(this DbContext db, IReadOnlyCollection<OutboxMessage> messages, CancellationToken cancellationToken)
+    {
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        var ids = messages.Select(m => m.Id).ToArray();
+        var types = messages.Select(m => m.EventType).ToArray();
+        var payloads = messages.Select(m => m.Payload).ToArray();
+        var parents = messages.Select(m => m.TraceParent).ToArray();
+        var states = messages.Select(m => m.TraceState).ToArray();
+        var created = messages.Select(m => m.CreatedAt).ToArray();
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO outbox_messages (id, event_type, payload, trace_parent, trace_state, created_at)
+            SELECT * FROM unnest({ids}, {types}, {payloads}::bytea[], {parents}::text[], {states}::text[], {created})
+            """, cancellationToken);
     }
 }

@@ -100,6 +100,7 @@ public sealed class OutboxRelay<TContext>(
 
             var rows = await db.OutboxMessages
                 .FromSql($"SELECT * FROM outbox_messages WHERE sent_at IS NULL ORDER BY created_at LIMIT {BatchSize} FOR UPDATE SKIP LOCKED")
+                .AsNoTracking()
                 .ToListAsync(ct);
             telemetry.OutboxObserved(rows.Count > 0 ? rows[0].CreatedAt : null);
             if (rows.Count == 0)
@@ -112,10 +113,6 @@ public sealed class OutboxRelay<TContext>(
                 [.. rows.Select(row => (MessagingNames.EventsExchange, row.EventType, Properties(row), (ReadOnlyMemory<byte>)row.Payload))],
                 i => EnterOriginalTrace(rows[i]), ct);
             var settled = OutboxBatchOutcome.Of(outcomes);
-            foreach (var i in settled.Sent)
-            {
-                rows[i].SentAt = timeProvider.GetUtcNow();
-            }
 
             foreach (var i in settled.Unrouted)
             {
@@ -124,8 +121,13 @@ public sealed class OutboxRelay<TContext>(
                 logger.LogWarning("{EventType} {EventId} has no queue to go to yet; it waits in the outbox", rows[i].EventType, rows[i].Id);
             }
 
-            // What was published is marked sent even when the broker went away midway.
-            await db.SaveChangesAsync(ct);
+            // What was published is marked sent even when the broker went away midway: one statement.
+            var sent = settled.Sent.Select(i => rows[i].Id).ToArray();
+            if (sent.Length > 0)
+            {
+                await db.Database.ExecuteSqlAsync($"UPDATE outbox_messages SET sent_at = {timeProvider.GetUtcNow()} WHERE id = ANY({sent})", ct);
+            }
+
             await transaction.CommitAsync(ct);
             if (settled.BrokerFailure is not null)
             {

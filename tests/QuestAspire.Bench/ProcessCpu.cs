@@ -32,6 +32,13 @@ public static class ProcessCpu
     public static IReadOnlyDictionary<int, string> ProcessesOfThisRun() =>
         RunProcesses(includeSelf: false).ToDictionary(p => p.Pid, p => p.CommandLine);
 
+    /// <summary>Of this run's processes whose command line contains <paramref name="commandLinePart"/>, the one that used the most CPU (the service, not its launcher).</summary>
+    public static int BusiestProcess(string commandLinePart) =>
+        RunProcesses(includeSelf: false)
+            .Where(p => p.CommandLine.Contains(commandLinePart, StringComparison.Ordinal))
+            .MaxBy(p => p.Ticks)?.Pid
+        ?? throw new InvalidOperationException($"No process of this run runs {commandLinePart}.");
+
     public static bool IsRunning(int pid) => Directory.Exists($"/proc/{pid}");
 
     /// <summary>A variable of the first process of this run whose command line contains <paramref name="commandLinePart"/>.</summary>

@@ -15,7 +15,7 @@ public sealed class Profiler(string outputDirectory)
 
     public void Start(TimeSpan duration)
     {
-        var pid = ProcessCpu.ProcessesOfThisRun().First(p => p.Value.Contains(Worker, StringComparison.Ordinal)).Key;
+        var pid = ProcessCpu.BusiestProcess(Worker);
         Directory.CreateDirectory(outputDirectory);
         _trace = Path.Combine(outputDirectory, $"processing-worker-{DateTime.UtcNow:yyyyMMdd-HHmmss}.nettrace");
         _collect = Process.Start(new ProcessStartInfo("dotnet",

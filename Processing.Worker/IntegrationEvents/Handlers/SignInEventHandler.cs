@@ -32,6 +32,8 @@ public sealed class SignInEventHandler(
         public HashSet<QuestProgress> Updated { get; } = new(ReferenceEqualityComparer.Instance);
 
         public List<QuestRule> Completed { get; } = [];
+
+        public List<OutboxMessage> Outbox { get; } = [];
     }
 
     /// <summary>The progress rows of the batch's users, locked, and the events of the batch already in the log.</summary>
@@ -58,7 +60,7 @@ public sealed class SignInEventHandler(
             await events.StepAsync("event-log write", async token =>
             {
                 await db.InsertEventsAsync(changes.Events, token);
-                await db.SaveChangesAsync(token); // the QuestCompleted outbox rows
+                await db.InsertOutboxMessagesAsync(changes.Outbox, token); // the QuestCompleted events
             }, ct);
             await events.StepAsync("progress update", token => db.UpdateProgressAsync(changes.Updated, token), ct);
             await events.StepAsync("commit", transaction.CommitAsync, ct);
@@ -143,7 +145,7 @@ public sealed class SignInEventHandler(
 
                 if (outcome.IsCompleted)
                 {
-                    changes.Events.Add(EmitQuestCompleted(signIn.UserId, quest, outcome.Completion, now));
+                    changes.Events.Add(EmitQuestCompleted(changes, signIn.UserId, quest, outcome.Completion, now));
                     changes.Completed.Add(quest);
                 }
             }
@@ -154,11 +156,11 @@ public sealed class SignInEventHandler(
 
     // Called while the sign-in's activity is current: the outbox row keeps that trace context,
     // so the relay publishes QuestCompleted inside the trace of the sign-in that caused it.
-    private LoggedEvent EmitQuestCompleted(Guid userId, QuestRule quest, int completion, DateTimeOffset now)
+    private LoggedEvent EmitQuestCompleted(BatchChanges changes, Guid userId, QuestRule quest, int completion, DateTimeOffset now)
     {
         var questCompleted = IntegrationEvent.Create(MessagingNames.QuestCompleted, userId, now,
             new QuestCompletedData(quest.QuestId, quest.Name, completion, quest.RewardItem, quest.RewardQty, quest.AutoClaim, quest.Version));
-        db.OutboxMessages.Add(OutboxMessage.Create(questCompleted, now));
+        changes.Outbox.Add(OutboxMessage.Create(questCompleted, now));
         logger.LogInformation("User {UserId} completed quest {QuestName} ({QuestId}), completion {Completion}: {EventId}",
             userId, quest.Name, quest.QuestId, completion, questCompleted.EventId);
         return LoggedEvent.Record(questCompleted, now);
