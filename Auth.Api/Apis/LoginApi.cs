@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using QuestAspire.Auth.Api.Contracts;
 using QuestAspire.Auth.Api.Model;
 using QuestAspire.Auth.Api.Services;
+using QuestAspire.ServiceDefaults.Api;
 using QuestAspire.ServiceDefaults.Messaging;
 
 namespace QuestAspire.Auth.Api.Apis;
@@ -44,11 +45,21 @@ public static class LoginApi
         {
             errors["username"] = ["A user name is required."];
         }
+        else if (TextRules.FindUnstorable(userName, "username") is { } badName)
+        {
+            errors["username"] = [badName]; // refused before the lookup: Postgres cannot compare a NUL
+        }
 
         if (string.IsNullOrEmpty(password))
         {
             errors["password"] = ["A password is required."];
         }
+        else if (TextRules.FindUnstorable(password, "password") is { } badPassword)
+        {
+            errors["password"] = [badPassword];
+        }
+
+        userName = UserRules.Canonicalize(userName);
 
         if (errors.Count > 0)
         {

@@ -45,7 +45,8 @@ public static class UsersApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var user = User.Create(request.UserName!, Roles.Player, UserStatus.New, services.Time.GetUtcNow());
+        var userName = UserRules.Canonicalize(request.UserName!);
+        var user = User.Create(userName, Roles.Player, UserStatus.New, services.Time.GetUtcNow());
         var (admitted, hash) = await services.PasswordGate.RunAsync(() => services.Hasher.HashPassword(user, request.Password!), cancellationToken);
         if (!admitted)
         {
@@ -60,7 +61,7 @@ public static class UsersApi
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            return new ConflictProblem($"The user name '{request.UserName}' is taken.", "User name taken");
+            return new ConflictProblem($"The user name '{userName}' is taken.", "User name taken");
         }
 
         return TypedResults.Created($"/users/{user.Id}", UserResponse.From(user));

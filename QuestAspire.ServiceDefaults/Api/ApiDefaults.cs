@@ -35,16 +35,25 @@ public static class ApiDefaults
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(options => Configure(options.SerializerOptions));
-        builder.Services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.Services.Configure<KestrelServerOptions>(options =>
+        {
+            options.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            RequestLimits.ConfigureKestrel(options);
+        });
         builder.AddJwtBearerAuthentication();
         return builder;
     }
 
-    /// <summary>Turns every unhandled error and bare status code into problem details.</summary>
+    /// <summary>
+    /// Turns every unhandled error and bare status code (404 for an unmatched route, 405, 401,
+    /// 403…) into problem details with the trace id, and refuses an over-long request target or
+    /// oversized headers with 414 or 431 problem details (<see cref="RequestLimits"/>).
+    /// </summary>
     public static WebApplication UseApiDefaults(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.Use(RequestLimits.EnforceAsync);
         app.UseAuthentication();
         app.UseAuthorization();
         return app;
