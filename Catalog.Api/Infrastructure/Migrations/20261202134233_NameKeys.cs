@@ -29,7 +29,8 @@ namespace QuestAspire.Catalog.Api.Infrastructure.Migrations
             // Look-alike names already in the database (differing only by case, width or an
             // invisible character) would make the unique index fail, and with it the start. The
             // older row (the lower id: ids are UUIDv7, in creation order) keeps its name; each later
-            // one is renamed with a suffix ("name~2", "name~3", … until its key is free), logged
+            // one is renamed with a suffix ("name~2", "name~3", … until its key is free; zero-width
+            // characters dropped, as the API now refuses them), logged
             // as a WARNING (Postgres' log and the migrating connection) and recorded in
             // catalog_renames, which Catalog.Api logs once at start.
             //
@@ -65,7 +66,7 @@ namespace QuestAspire.Catalog.Api.Infrastructure.Migrations
                     LOOP
                         n := 2;
                         LOOP
-                            candidate := left(r.name, 100 - length('~' || n)) || '~' || n;
+                            candidate := left(regexp_replace(r.name, '[\u200B-\u200D\u2060\uFEFF]', '', 'g'), 100 - length('~' || n)) || '~' || n;
                             UPDATE rewards SET name = candidate WHERE reward_id = r.id;
                             EXIT WHEN (SELECT count(*) FROM rewards o, rewards t
                                        WHERE t.reward_id = r.id AND o.normalized_name = t.normalized_name) = 1;
@@ -89,7 +90,7 @@ namespace QuestAspire.Catalog.Api.Infrastructure.Migrations
                     LOOP
                         n := 2;
                         LOOP
-                            candidate := left(r.name, 100 - length('~' || n)) || '~' || n;
+                            candidate := left(regexp_replace(r.name, '[\u200B-\u200D\u2060\uFEFF]', '', 'g'), 100 - length('~' || n)) || '~' || n;
                             UPDATE quests SET name = candidate WHERE quest_id = r.id;
                             EXIT WHEN (SELECT count(*) FROM quests o, quests t
                                        WHERE t.quest_id = r.id AND o.normalized_name = t.normalized_name) = 1;
