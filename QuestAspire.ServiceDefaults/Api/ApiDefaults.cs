@@ -11,9 +11,11 @@ public static class ApiDefaults
     /// <summary>Requests larger than this are refused with 413: no endpoint takes more than a small form or JSON body.</summary>
     public const long MaxRequestBodyBytes = 64 * 1024;
 
-    /// <summary>The JSON shape of the public API: snake_case names, enums as strings.</summary>
+    /// <summary>The JSON shape of the public API: snake_case names, enums as strings, numbers only as JSON numbers.</summary>
     public static void Configure(JsonSerializerOptions options)
     {
+        // The web defaults would read "7" as 7: a number sent as a string is refused (400), not changed.
+        options.NumberHandling = JsonNumberHandling.Strict;
         options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
         options.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
         options.Converters.Add(new JsonStringEnumConverter());
