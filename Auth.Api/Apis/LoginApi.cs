@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using QuestAspire.Auth.Api.Contracts;
 using QuestAspire.Auth.Api.Model;
 using QuestAspire.Auth.Api.Services;
+using QuestAspire.ServiceDefaults.Api;
 using QuestAspire.ServiceDefaults.Messaging;
 
 namespace QuestAspire.Auth.Api.Apis;
@@ -44,16 +45,26 @@ public static class LoginApi
         {
             errors["username"] = ["A user name is required."];
         }
+        else if (TextRules.FindUnstorable(userName, "username") is { } badName)
+        {
+            errors["username"] = [badName]; // refused before the lookup: Postgres cannot compare a NUL
+        }
 
         if (string.IsNullOrEmpty(password))
         {
             errors["password"] = ["A password is required."];
+        }
+        else if (TextRules.FindUnstorable(password, "password") is { } badPassword)
+        {
+            errors["password"] = [badPassword];
         }
 
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
+
+        userName = UserRules.Canonicalize(userName);
 
         using var activity = services.Telemetry.ActivitySource.StartActivity("sign-in");
         // Known or not, a name is throttled the same way, so answers and timing never tell

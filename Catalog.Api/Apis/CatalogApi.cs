@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using QuestAspire.ServiceDefaults.Api;
 using QuestAspire.ServiceDefaults.Authentication;
 using static QuestAspire.Catalog.Api.Model.CatalogRules;
@@ -75,27 +76,36 @@ public static class CatalogApi
         return quest is null ? QuestNotFound($"name '{name}'") : TypedResults.Ok(quest);
     }
 
-    public static async Task<Results<Created<QuestResponse>, ValidationProblem>> CreateQuestAsync(
+    public static async Task<Results<Created<QuestResponse>, ValidationProblem, ConflictProblem>> CreateQuestAsync(
         QuestRequest? request, ClaimsPrincipal user, [AsParameters] CatalogServices services, CancellationToken cancellationToken)
     {
         Quest? quest = null;
-        var outcome = await services.Writer.ExecuteAsync<Results<Created<QuestResponse>, ValidationProblem>>(user.GetUserId(), async (db, ct) =>
+        CommandOutcome<Results<Created<QuestResponse>, ValidationProblem, ConflictProblem>> outcome;
+        try
         {
-            var (definition, reward, errors) = await CheckQuestAsync(request, current: null, db, ct);
-            if (errors is not null)
+            outcome = await services.Writer.ExecuteAsync<Results<Created<QuestResponse>, ValidationProblem, ConflictProblem>>(user.GetUserId(), async (db, ct) =>
             {
-                return TypedResults.ValidationProblem(errors);
-            }
+                var (definition, reward, errors) = await CheckQuestAsync(request, current: null, db, ct);
+                if (errors is not null)
+                {
+                    return TypedResults.ValidationProblem(errors);
+                }
 
-            quest = Quest.Create(definition!, reward!);
-            if (request?.IsActive == false)
-            {
-                quest.Deactivate();
-            }
+                quest = Quest.Create(definition!, reward!);
+                if (request?.IsActive == false)
+                {
+                    quest.Deactivate();
+                }
 
-            db.Quests.Add(quest);
-            return null;
-        }, cancellationToken);
+                db.Quests.Add(quest);
+                return null;
+            }, cancellationToken);
+        }
+        catch (DbUpdateException e) when (IsNameTaken(e, "quests"))
+        {
+            return NameTaken("quest", request?.Name);
+        }
+
         if (outcome.Rejected is { } rejected)
         {
             return rejected;
@@ -105,28 +115,37 @@ public static class CatalogApi
         return TypedResults.Created($"/api/quests/{quest.Id}", QuestResponse.From(quest));
     }
 
-    public static async Task<Results<Ok<QuestResponse>, NotFoundProblem, ValidationProblem>> UpdateQuestAsync(
+    public static async Task<Results<Ok<QuestResponse>, NotFoundProblem, ValidationProblem, ConflictProblem>> UpdateQuestAsync(
         Guid id, QuestRequest? request, ClaimsPrincipal user, [AsParameters] CatalogServices services, CancellationToken cancellationToken)
     {
         Quest? quest = null;
-        var outcome = await services.Writer.ExecuteAsync<Results<Ok<QuestResponse>, NotFoundProblem, ValidationProblem>>(user.GetUserId(), async (db, ct) =>
+        CommandOutcome<Results<Ok<QuestResponse>, NotFoundProblem, ValidationProblem, ConflictProblem>> outcome;
+        try
         {
-            quest = await db.Quests.Include(q => q.Reward).SingleOrDefaultAsync(q => q.Id == id, ct);
-            if (quest is null)
+            outcome = await services.Writer.ExecuteAsync<Results<Ok<QuestResponse>, NotFoundProblem, ValidationProblem, ConflictProblem>>(user.GetUserId(), async (db, ct) =>
             {
-                return QuestNotFound($"id {id}");
-            }
+                quest = await db.Quests.Include(q => q.Reward).SingleOrDefaultAsync(q => q.Id == id, ct);
+                if (quest is null)
+                {
+                    return QuestNotFound($"id {id}");
+                }
 
-            var (definition, reward, errors) = await CheckQuestAsync(request, quest, db, ct);
-            if (errors is not null)
-            {
-                return TypedResults.ValidationProblem(errors);
-            }
+                var (definition, reward, errors) = await CheckQuestAsync(request, quest, db, ct);
+                if (errors is not null)
+                {
+                    return TypedResults.ValidationProblem(errors);
+                }
 
-            quest.Apply(definition!, reward!);
-            SetActive(quest, request?.IsActive);
-            return null;
-        }, cancellationToken);
+                quest.Apply(definition!, reward!);
+                SetActive(quest, request?.IsActive);
+                return null;
+            }, cancellationToken);
+        }
+        catch (DbUpdateException e) when (IsNameTaken(e, "quests"))
+        {
+            return NameTaken("quest", request?.Name);
+        }
+
         if (outcome.Rejected is { } rejected)
         {
             return rejected;
@@ -171,27 +190,36 @@ public static class CatalogApi
         return reward is null ? RewardNotFound(id) : TypedResults.Ok(reward);
     }
 
-    public static async Task<Results<Created<RewardResponse>, ValidationProblem>> CreateRewardAsync(
+    public static async Task<Results<Created<RewardResponse>, ValidationProblem, ConflictProblem>> CreateRewardAsync(
         RewardRequest? request, ClaimsPrincipal user, [AsParameters] CatalogServices services, CancellationToken cancellationToken)
     {
         Reward? reward = null;
-        var outcome = await services.Writer.ExecuteAsync<Results<Created<RewardResponse>, ValidationProblem>>(user.GetUserId(), async (db, ct) =>
+        CommandOutcome<Results<Created<RewardResponse>, ValidationProblem, ConflictProblem>> outcome;
+        try
         {
-            var (definition, errors) = await CheckRewardAsync(request, current: null, db, ct);
-            if (errors is not null)
+            outcome = await services.Writer.ExecuteAsync<Results<Created<RewardResponse>, ValidationProblem, ConflictProblem>>(user.GetUserId(), async (db, ct) =>
             {
-                return TypedResults.ValidationProblem(errors);
-            }
+                var (definition, errors) = CheckReward(request);
+                if (errors is not null)
+                {
+                    return TypedResults.ValidationProblem(errors);
+                }
 
-            reward = Reward.Create(definition!);
-            if (request?.IsActive == false)
-            {
-                reward.Deactivate();
-            }
+                reward = Reward.Create(definition!);
+                if (request?.IsActive == false)
+                {
+                    reward.Deactivate();
+                }
 
-            db.Rewards.Add(reward);
-            return null;
-        }, cancellationToken);
+                db.Rewards.Add(reward);
+                return null;
+            }, cancellationToken);
+        }
+        catch (DbUpdateException e) when (IsNameTaken(e, "rewards"))
+        {
+            return NameTaken("reward", request?.Name);
+        }
+
         if (outcome.Rejected is { } rejected)
         {
             return rejected;
@@ -201,28 +229,37 @@ public static class CatalogApi
         return TypedResults.Created($"/api/rewards/{reward.Id}", RewardResponse.From(reward));
     }
 
-    public static async Task<Results<Ok<RewardResponse>, NotFoundProblem, ValidationProblem>> UpdateRewardAsync(
+    public static async Task<Results<Ok<RewardResponse>, NotFoundProblem, ValidationProblem, ConflictProblem>> UpdateRewardAsync(
         Guid id, RewardRequest? request, ClaimsPrincipal user, [AsParameters] CatalogServices services, CancellationToken cancellationToken)
     {
         Reward? reward = null;
-        var outcome = await services.Writer.ExecuteAsync<Results<Ok<RewardResponse>, NotFoundProblem, ValidationProblem>>(user.GetUserId(), async (db, ct) =>
+        CommandOutcome<Results<Ok<RewardResponse>, NotFoundProblem, ValidationProblem, ConflictProblem>> outcome;
+        try
         {
-            reward = await db.Rewards.SingleOrDefaultAsync(r => r.Id == id, ct);
-            if (reward is null)
+            outcome = await services.Writer.ExecuteAsync<Results<Ok<RewardResponse>, NotFoundProblem, ValidationProblem, ConflictProblem>>(user.GetUserId(), async (db, ct) =>
             {
-                return RewardNotFound(id);
-            }
+                reward = await db.Rewards.SingleOrDefaultAsync(r => r.Id == id, ct);
+                if (reward is null)
+                {
+                    return RewardNotFound(id);
+                }
 
-            var (definition, errors) = await CheckRewardAsync(request, reward, db, ct);
-            if (errors is not null)
-            {
-                return TypedResults.ValidationProblem(errors);
-            }
+                var (definition, errors) = CheckReward(request);
+                if (errors is not null)
+                {
+                    return TypedResults.ValidationProblem(errors);
+                }
 
-            reward.Apply(definition!);
-            SetActive(reward, request?.IsActive);
-            return null;
-        }, cancellationToken);
+                reward.Apply(definition!);
+                SetActive(reward, request?.IsActive);
+                return null;
+            }, cancellationToken);
+        }
+        catch (DbUpdateException e) when (IsNameTaken(e, "rewards"))
+        {
+            return NameTaken("reward", request?.Name);
+        }
+
         if (outcome.Rejected is { } rejected)
         {
             return rejected;
@@ -344,13 +381,8 @@ public static class CatalogApi
             return (null, null, new(validated.Errors));
         }
 
+        // A taken name is found by the unique name key when the change is saved (409, NameTaken).
         var errors = new Dictionary<string, string[]>();
-        var currentId = current?.Id;
-        if (await context.Quests.AnyAsync(q => q.Name == definition.Name && q.Id != currentId, cancellationToken))
-        {
-            errors[Fields.Name] = [$"A quest named '{definition.Name}' already exists."];
-        }
-
         var reward = await context.Rewards.SingleOrDefaultAsync(r => r.Id == definition.RewardId, cancellationToken);
         if (reward is null)
         {
@@ -364,20 +396,25 @@ public static class CatalogApi
         return errors.Count > 0 ? (null, null, errors) : (definition, reward, null);
     }
 
-    private static async Task<(RewardDefinition? Definition, Dictionary<string, string[]>? Errors)> CheckRewardAsync(
-        RewardRequest? request, Reward? current, CatalogDbContext context, CancellationToken cancellationToken)
+    // A taken name is found by the unique name key when the change is saved (409, NameTaken).
+    private static (RewardDefinition? Definition, Dictionary<string, string[]>? Errors) CheckReward(RewardRequest? request)
     {
         request ??= new(null, null, null);
         var validated = ValidateReward(request.Name, request.Item, request.Qty);
-        if (validated.Value is not { } definition)
-        {
-            return (null, new(validated.Errors));
-        }
+        return validated.Value is { } definition ? (definition, null) : (null, new(validated.Errors));
+    }
 
-        var currentId = current?.Id;
-        return await context.Rewards.AnyAsync(r => r.Name == definition.Name && r.Id != currentId, cancellationToken)
-            ? (null, new() { [Fields.Name] = [$"A reward named '{definition.Name}' already exists."] })
-            : (definition, null);
+    // The unique name key (or the exact name) of quests or rewards refused the write: a name
+    // that differs from a stored one only by case or width (invisible characters are refused first).
+    private static bool IsNameTaken(DbUpdateException e, string table) =>
+        e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique
+        && unique.TableName == table
+        && unique.ConstraintName is { } constraint && constraint.StartsWith($"ix_{table}_", StringComparison.Ordinal) && constraint.EndsWith("name", StringComparison.Ordinal);
+
+    private static ConflictProblem NameTaken(string entity, string? name)
+    {
+        var message = $"A {entity} named '{name?.Normalize(System.Text.NormalizationForm.FormKC).Trim()}', or one that differs from it only by case or width, already exists.";
+        return new ConflictProblem(message, "Name taken", new Dictionary<string, string[]> { [Fields.Name] = [message] });
     }
 
     private static NotFoundProblem QuestNotFound(string what) => NotFound($"No quest has {what}.");

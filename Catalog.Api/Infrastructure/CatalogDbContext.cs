@@ -9,6 +9,22 @@ namespace QuestAspire.Catalog.Api.Infrastructure;
 /// </summary>
 public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options) : DbContext(options), IOutboxDbContext
 {
+    /// <summary>The column that holds a quest's or reward's name key, unique per table.</summary>
+    public const string NameKeyColumn = "normalized_name";
+
+    /// <summary>The shadow property EF maps <see cref="NameKeyColumn"/> to.</summary>
+    public const string NameKeyProperty = "NormalizedName";
+
+    /// <summary>
+    /// The case-insensitive key of a name, computed by Postgres for every row (a stored generated
+    /// column), so rows written before the key existed and rows written now get it from the same
+    /// function: NFKC, upper case by ICU's root locale, zero-width characters dropped (names have
+    /// been refused with them since; older rows may hold them). The API refuses what this would
+    /// change beyond case and width, so two names with one key are look-alikes: the unique index
+    /// on it answers 409.
+    /// </summary>
+    public const string NameKeySql = """upper(normalize(regexp_replace(name, '[\u200B-\u200D\u2060\uFEFF]', '', 'g'), NFKC) COLLATE "und-x-icu")""";
+
     public DbSet<Quest> Quests => Set<Quest>();
 
     public DbSet<Reward> Rewards => Set<Reward>();

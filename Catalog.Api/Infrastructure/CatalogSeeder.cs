@@ -15,6 +15,18 @@ public sealed class CatalogSeeder(CatalogWriter writer, ILogger<CatalogSeeder> l
 
     public async Task SeedAsync(CatalogDbContext context, CancellationToken cancellationToken)
     {
+        // Look-alike names the NameKeys migration renamed: logged here once, where they are seen.
+        var renames = await context.Database.SqlQuery<CatalogRename>($"""
+            UPDATE catalog_renames SET logged = true WHERE NOT logged
+            RETURNING kind AS "Kind", entity_id AS "EntityId", old_name AS "OldName", new_name AS "NewName"
+            """).ToListAsync(cancellationToken);
+        foreach (var rename in renames)
+        {
+            logger.LogWarning(
+                "The {Kind} {Id} was renamed from '{OldName}' to '{NewName}': its name was a look-alike (case, width or invisible characters) of an older one",
+                rename.Kind, rename.EntityId, rename.OldName, rename.NewName);
+        }
+
         // The projector starts after the seeder: waiting for the read model here would only time out.
         var outcome = await writer.ExecuteAsync<object>(CatalogEvents.SystemActor, async (db, ct) =>
         {
@@ -41,3 +53,6 @@ public sealed class CatalogSeeder(CatalogWriter writer, ILogger<CatalogSeeder> l
         }
     }
 }
+
+/// <summary>A row of <c>catalog_renames</c>, written by the migration that added the name keys.</summary>
+public sealed record CatalogRename(string Kind, Guid EntityId, string OldName, string NewName);

@@ -1,3 +1,5 @@
+using QuestAspire.ServiceDefaults.Api;
+
 namespace QuestAspire.Catalog.Api.Model;
 
 /// <summary>A quest as an admin defines it, after <see cref="CatalogRules.ValidateQuest"/>.</summary>
@@ -33,9 +35,17 @@ public static class CatalogRules
     public const int MaxDescriptionLength = 1000;
 
     // Upper bounds keep counters and wallet credits far from overflow in the other services.
+    // One quest pays at most MaxQty × MaxDuplication = 10^6 × 10^4 = 10^10 to a player over its
+    // life: past int.MaxValue (about 2.1 × 10^9), which is why wallets and any sum of qty are
+    // 64-bit (long), and far inside long.MaxValue (about 9.2 × 10^18): it would take more than
+    // 900 million such quests, each completed to its limit, to overflow one wallet. A single
+    // qty (at most 10^6) still fits an int, so events carry it as one.
     public const int MaxStreak = 10_000;
     public const int MaxDuplication = 10_000;
     public const int MaxQty = 1_000_000;
+
+    /// <summary>The most one quest can ever pay one player: 10^10, a long (see above).</summary>
+    public const long MaxPayoutPerQuest = (long)MaxQty * MaxDuplication;
 
     private static readonly IReadOnlyDictionary<string, string[]> NoErrors = new Dictionary<string, string[]>();
 
@@ -58,12 +68,17 @@ public static class CatalogRules
         var errors = new Errors();
         var checkedName = CheckName(name, errors);
 
-        var checkedDescription = description?.Trim();
-        if (checkedDescription is null)
+        // Stored exactly as sent (newlines and all), so what an admin wrote reads back unchanged.
+        var checkedDescription = TextRules.Description(description, Fields.Description);
+        if (description is null)
         {
             errors.Add(Fields.Description, "description is required.");
         }
-        else if (checkedDescription.Length > MaxDescriptionLength)
+        else if (!checkedDescription.IsValid)
+        {
+            errors.Add(Fields.Description, checkedDescription.Error!);
+        }
+        else if (description.Length > MaxDescriptionLength)
         {
             errors.Add(Fields.Description, $"description must be at most {MaxDescriptionLength} characters.");
         }
@@ -87,7 +102,7 @@ public static class CatalogRules
 
         return errors.Count > 0
             ? new(null, errors.ToDictionary())
-            : new(new(checkedName!, checkedDescription!, streak!.Value, duplication!.Value, autoClaim!.Value, rewardId!.Value), NoErrors);
+            : new(new(checkedName!, description!, streak!.Value, duplication!.Value, autoClaim!.Value, rewardId!.Value), NoErrors);
     }
 
     public static Validated<RewardDefinition> ValidateReward(string? name, string? item, int? qty)
@@ -117,26 +132,28 @@ public static class CatalogRules
             : new(new(checkedName!, checkedItem!.Value, qty!.Value), NoErrors);
     }
 
+    // NFKC-normalized and trimmed (the form stored and shown), no invisible or control characters.
     private static string? CheckName(string? name, Errors errors)
     {
-        var trimmed = name?.Trim();
-        if (string.IsNullOrEmpty(trimmed))
+        var canonical = TextRules.CanonicalName(name, Fields.Name);
+        if (!canonical.IsValid)
+        {
+            errors.Add(Fields.Name, canonical.Error!);
+            return null;
+        }
+
+        if (canonical.Value!.Length == 0)
         {
             errors.Add(Fields.Name, "name is required.");
             return null;
         }
 
-        if (trimmed.Length > MaxNameLength)
+        if (canonical.Value.Length > MaxNameLength)
         {
             errors.Add(Fields.Name, $"name must be at most {MaxNameLength} characters.");
         }
 
-        if (trimmed.Any(char.IsControl))
-        {
-            errors.Add(Fields.Name, "name must not contain control characters.");
-        }
-
-        return trimmed;
+        return canonical.Value;
     }
 
     private static void CheckCount(int? value, string field, int max, Errors errors)

@@ -108,8 +108,10 @@ public static class LocalRabbitMQExtensions
                 env["RABBITMQ_LOG_BASE"] = Path.Combine(directory, "log");
                 env["RABBITMQ_PLUGINS_EXPAND_DIR"] = Path.Combine(directory, "plugins-expand");
                 env["RABBITMQ_LOGS"] = "-"; // to stdout, so the dashboard shows it
+                // Every listener on loopback: the management UI, and the Erlang distribution port,
+                // which otherwise listens on every interface (RABBITMQ_DIST_PORT only sets its port).
                 env["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = ReferenceExpression.Create(
-                    $"-rabbitmq_management tcp_config [{{ip,\"127.0.0.1\"}},{{port,{management.Property(EndpointProperty.TargetPort)}}}]");
+                    $"-rabbitmq_management tcp_config [{{ip,\"127.0.0.1\"}},{{port,{management.Property(EndpointProperty.TargetPort)}}}] -kernel inet_dist_use_interface {{127,0,0,1}}");
             })
             .WaitFor(epmdResource)
             .WithHealthCheck(healthCheckKey);

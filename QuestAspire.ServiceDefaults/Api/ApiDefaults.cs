@@ -11,9 +11,11 @@ public static class ApiDefaults
     /// <summary>Requests larger than this are refused with 413: no endpoint takes more than a small form or JSON body.</summary>
     public const long MaxRequestBodyBytes = 64 * 1024;
 
-    /// <summary>The JSON shape of the public API: snake_case names, enums as strings.</summary>
+    /// <summary>The JSON shape of the public API: snake_case names, enums as strings, numbers only as JSON numbers.</summary>
     public static void Configure(JsonSerializerOptions options)
     {
+        // The web defaults would read "7" as 7: a number sent as a string is refused (400), not changed.
+        options.NumberHandling = JsonNumberHandling.Strict;
         options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
         options.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
         options.Converters.Add(new JsonStringEnumConverter());
@@ -35,16 +37,25 @@ public static class ApiDefaults
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(options => Configure(options.SerializerOptions));
-        builder.Services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.Services.Configure<KestrelServerOptions>(options =>
+        {
+            options.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            RequestLimits.ConfigureKestrel(options);
+        });
         builder.AddJwtBearerAuthentication();
         return builder;
     }
 
-    /// <summary>Turns every unhandled error and bare status code into problem details.</summary>
+    /// <summary>
+    /// Turns every unhandled error and bare status code (404 for an unmatched route, 405, 401,
+    /// 403…) into problem details with the trace id, and refuses an over-long request target or
+    /// oversized headers with 414 or 431 problem details (<see cref="RequestLimits"/>).
+    /// </summary>
     public static WebApplication UseApiDefaults(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.Use(RequestLimits.EnforceAsync);
         app.UseAuthentication();
         app.UseAuthorization();
         return app;

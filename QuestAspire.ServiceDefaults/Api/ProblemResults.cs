@@ -11,9 +11,12 @@ namespace QuestAspire.ServiceDefaults.Api;
 /// through <see cref="IProblemDetailsService"/>: <c>application/problem+json</c> and the same
 /// extensions (trace id) as every other error of the API.
 /// </summary>
-public abstract class ProblemResult(int statusCode, string? title, string detail) : IResult, IStatusCodeHttpResult
+public abstract class ProblemResult(int statusCode, string? title, string detail, IDictionary<string, string[]>? errors = null) : IResult, IStatusCodeHttpResult
 {
     public string? Title { get; } = title;
+
+    /// <summary>Messages by the public name of the field they concern, as in a validation problem (<c>errors</c>).</summary>
+    public IDictionary<string, string[]>? Errors { get; } = errors;
 
     public string Detail { get; } = detail;
 
@@ -24,10 +27,16 @@ public abstract class ProblemResult(int statusCode, string? title, string detail
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         httpContext.Response.StatusCode = StatusCode;
+        var problem = new ProblemDetails { Status = StatusCode, Title = Title, Detail = Detail };
+        if (Errors is not null)
+        {
+            problem.Extensions["errors"] = Errors;
+        }
+
         await httpContext.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new()
         {
             HttpContext = httpContext,
-            ProblemDetails = { Status = StatusCode, Title = Title, Detail = Detail },
+            ProblemDetails = problem,
         });
     }
 
@@ -43,8 +52,8 @@ public sealed class NotFoundProblem(string detail, string? title = null)
 }
 
 /// <summary>409 with problem details: the request is well-formed but clashes with the data.</summary>
-public sealed class ConflictProblem(string detail, string? title = null)
-    : ProblemResult(StatusCodes.Status409Conflict, title, detail), IEndpointMetadataProvider
+public sealed class ConflictProblem(string detail, string? title = null, IDictionary<string, string[]>? errors = null)
+    : ProblemResult(StatusCodes.Status409Conflict, title, detail, errors), IEndpointMetadataProvider
 {
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => AddMetadata(builder, StatusCodes.Status409Conflict);
 }

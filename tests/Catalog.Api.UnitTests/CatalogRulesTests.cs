@@ -57,12 +57,46 @@ public sealed class CatalogRulesTests
     }
 
     [Fact]
-    public void ValidateQuest_PaddedText_IsTrimmed()
+    public void ValidateQuest_NameIsCanonical_DescriptionIsKeptAsSent()
     {
-        var result = ValidateQuest("  weekly  ", "  Sign in  ", 1, 1, false, RewardId);
+        var result = ValidateQuest("  ｗｅｅｋｌｙ  ", "  Sign in\n\ttwice  ", 1, 1, false, RewardId);
 
         Assert.Equal("weekly", result.Value?.Name);
-        Assert.Equal("Sign in", result.Value?.Description);
+        Assert.Equal("  Sign in\n\ttwice  ", result.Value?.Description);
+    }
+
+    [Theory]
+    [InlineData("week\u200Bly", "zero-width")]
+    [InlineData("weekly\n", "line break")]
+    [InlineData("week\u202Ely", "bidirectional override")]
+    [InlineData("week\0ly", "NUL")]
+    public void ValidateQuestAndReward_InvisibleOrControlCharacterInName_IsANameError(string name, string problem)
+    {
+        var quest = ValidateQuest(name, "d", 1, 1, false, RewardId);
+        var reward = ValidateReward(name, "gold", 1);
+
+        foreach (var errors in new[] { quest.Errors, reward.Errors })
+        {
+            Assert.Equal([Fields.Name], errors.Keys);
+            Assert.Contains(problem, errors[Fields.Name].Single(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void ValidateQuest_NulInDescription_IsADescriptionError()
+    {
+        var result = ValidateQuest("weekly", "sign\0in", 1, 1, false, RewardId);
+
+        Assert.Equal([Fields.Description], result.Errors.Keys);
+        Assert.Contains("NUL", result.Errors[Fields.Description].Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Limits_OneQuestsLifetimePayout_FitsALongButNotAnInt()
+    {
+        Assert.True(MaxPayoutPerQuest > int.MaxValue);
+        Assert.Equal(10_000_000_000L, checked((long)MaxQty * MaxDuplication));
+        Assert.True(long.MaxValue / MaxPayoutPerQuest > 900_000_000);
     }
 
     [Fact]

@@ -20,6 +20,9 @@ public sealed class AppFixture : IAsyncLifetime
 
     public string StateDirectory => _stateDirectory;
 
+    /// <summary>Where this run's dashboard receives telemetry: every service of this run is told this address.</summary>
+    public Uri DashboardOtlpUrl => _dashboardEndpoints.OtlpUrl;
+
     public TimeSpan StartupTime { get; private set; }
 
     public async ValueTask InitializeAsync()

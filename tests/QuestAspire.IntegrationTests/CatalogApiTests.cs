@@ -381,7 +381,6 @@ public sealed class CatalogApiTests(AppFixture fixture) : IAsyncLifetime
     [InlineData("name", null)]
     [InlineData("name", "\"\"")]
     [InlineData("name", "\"   \"")]
-    [InlineData("name", "\"" + SeedName + "\"")]
     [InlineData("description", null)]
     [InlineData("streak", null)]
     [InlineData("streak", "0")]
@@ -408,7 +407,6 @@ public sealed class CatalogApiTests(AppFixture fixture) : IAsyncLifetime
 
     [Theory]
     [InlineData("name", null)]
-    [InlineData("name", "\"" + SeedName + "\"")]
     [InlineData("item", null)]
     [InlineData("item", "\"platinum\"")]
     [InlineData("item", "\"Gold\"")]
@@ -432,6 +430,20 @@ public sealed class CatalogApiTests(AppFixture fixture) : IAsyncLifetime
             $"a refused reward was written: {all.Body}");
     }
 
+    [Theory]
+    [InlineData("/api/quests")]
+    [InlineData("/api/rewards")]
+    public async Task Create_WithTheSeededName_Returns409OnName_AndWritesNothing(string path)
+    {
+        var before = await LastCatalogVersionAsync();
+        var body = path == "/api/quests" ? QuestBody(SeedName, await SeededRewardIdAsync()) : Json(new { name = SeedName, item = "gold", qty = 1 });
+
+        var reply = await SendAsync(HttpMethod.Post, path, _adminToken, body);
+
+        reply.AssertNameConflict();
+        Assert.Equal(before, await LastCatalogVersionAsync());
+    }
+
     [Fact]
     public async Task CreateQuest_EmptyBody_ReportsEveryRequiredField()
     {
@@ -441,7 +453,7 @@ public sealed class CatalogApiTests(AppFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task UpdateQuest_ToATakenName_Returns400OnName_AndChangesNothing()
+    public async Task UpdateQuest_ToATakenName_Returns409OnName_AndChangesNothing()
     {
         var reward = await CreateRewardAsync("gold", 1);
         var quest = await CreateQuestAsync(reward, description: "unchanged");
@@ -451,7 +463,7 @@ public sealed class CatalogApiTests(AppFixture fixture) : IAsyncLifetime
         var taken = await SendAsync(HttpMethod.Put, $"/api/quests/{id}", _adminToken, QuestBody(SeedName, reward, description: "changed"));
         var invalid = await SendAsync(HttpMethod.Put, $"/api/quests/{id}", _adminToken, QuestBody(name, reward, description: "changed", streak: 0, duplication: 0));
 
-        taken.AssertValidationErrors(Fields("name"));
+        taken.AssertNameConflict();
         invalid.AssertValidationErrors(Fields("streak", "duplication"));
         // The quest was not read since the create's write, so this read comes from the database.
         var read = await SendAsync(HttpMethod.Get, $"/api/quests/{id}");
@@ -843,6 +855,14 @@ public sealed class CatalogApiTests(AppFixture fixture) : IAsyncLifetime
             Assert.True(ContentType == ProblemJson, $"{Request}: expected {ProblemJson}, got {ContentType}: {Body}");
             Assert.True(Json.TryGetProperty("status", out var status) && status.GetInt32() == (int)expected, $"{Request}: the problem's status is not {(int)expected}: {Body}");
             Assert.True(Json.TryGetProperty("title", out _), $"{Request}: the problem has no title: {Body}");
+        }
+
+        /// <summary>409 with problem details whose field errors name only <c>name</c>.</summary>
+        public void AssertNameConflict()
+        {
+            AssertProblem(HttpStatusCode.Conflict);
+            Assert.True(Json.TryGetProperty("errors", out var errors) && errors.EnumerateObject().Select(e => e.Name).SequenceEqual(["name"]),
+                $"{Request}: the conflict does not name the field: {Body}");
         }
 
         public void AssertValidationErrors(string[] fields)

@@ -15,6 +15,9 @@ public static class TestAppHost
     /// <summary>The first lockout of an account in test runs (the shipped default is a minute).</summary>
     public static readonly TimeSpan LockoutDuration = TimeSpan.FromSeconds(3);
 
+    /// <summary>Valid sign-ups per client address and minute in test runs (the shipped default is 10).</summary>
+    public const int SignUpsPerMinute = 30;
+
     /// <summary>A fresh state folder under /tmp, which the postgres user can traverse.</summary>
     public static string NewStateDirectory() =>
         Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "questaspire-tests", Guid.NewGuid().ToString("N")[..12])).FullName;
@@ -83,7 +86,10 @@ public static class TestAppHost
     {
         var builder = await CreateBuilderAsync(LocalArgs(stateDirectory, dashboard?.Args ?? []), cancellationToken, dashboard is not null);
         // A lockout of seconds instead of a minute, so one test can wait one out in real time.
-        builder.CreateResourceBuilder<ProjectResource>(ResourceNames.AuthApi).WithEnvironment("Auth__Lockout__Duration", LockoutDuration.ToString("c"));
+        // And more sign-ups per address than the shipped 10 a minute: every test calls from 127.0.0.1.
+        builder.CreateResourceBuilder<ProjectResource>(ResourceNames.AuthApi)
+            .WithEnvironment("Auth__Lockout__Duration", LockoutDuration.ToString("c"))
+            .WithEnvironment("Auth__SignUpsPerMinute", SignUpsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var app = await builder.BuildAsync(cancellationToken).WaitAsync(StartTimeout, cancellationToken);
         await app.StartAsync(cancellationToken).WaitAsync(StartTimeout, cancellationToken);
         return app;

@@ -5,6 +5,9 @@ namespace QuestAspire.Catalog.Api.Infrastructure.EntityConfigurations;
 
 public sealed class QuestEntityTypeConfiguration : IEntityTypeConfiguration<Quest>
 {
+    /// <summary>The unique index on the name key: a clash is a look-alike name (409).</summary>
+    public const string NameKeyIndex = "ix_quests_normalized_name";
+
     public void Configure(EntityTypeBuilder<Quest> builder)
     {
         builder.ToTable("quests", table =>
@@ -30,5 +33,10 @@ public sealed class QuestEntityTypeConfiguration : IEntityTypeConfiguration<Ques
         builder.HasIndex(q => q.RewardId).HasDatabaseName("ix_quests_reward_id");
 
         builder.HasIndex(q => q.Name).IsUnique().HasDatabaseName("ix_quests_name");
+
+        // A shadow property: only Postgres computes and reads it (see CatalogDbContext.NameKeySql).
+        builder.Property<string>(CatalogDbContext.NameKeyProperty).HasColumnName(CatalogDbContext.NameKeyColumn)
+            .HasComputedColumnSql(CatalogDbContext.NameKeySql, stored: true);
+        builder.HasIndex(CatalogDbContext.NameKeyProperty).IsUnique().HasDatabaseName(NameKeyIndex);
     }
 }

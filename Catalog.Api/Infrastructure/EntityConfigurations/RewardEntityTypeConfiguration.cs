@@ -5,6 +5,9 @@ namespace QuestAspire.Catalog.Api.Infrastructure.EntityConfigurations;
 
 public sealed class RewardEntityTypeConfiguration : IEntityTypeConfiguration<Reward>
 {
+    /// <summary>The unique index on the name key: a clash is a look-alike name (409).</summary>
+    public const string NameKeyIndex = "ix_rewards_normalized_name";
+
     public void Configure(EntityTypeBuilder<Reward> builder)
     {
         // The database repeats the domain rules so that no other writer can break them.
@@ -24,5 +27,10 @@ public sealed class RewardEntityTypeConfiguration : IEntityTypeConfiguration<Rew
         builder.Property(r => r.Version).HasColumnName("version");
 
         builder.HasIndex(r => r.Name).IsUnique().HasDatabaseName("ix_rewards_name");
+
+        // A shadow property: only Postgres computes and reads it (see CatalogDbContext.NameKeySql).
+        builder.Property<string>(CatalogDbContext.NameKeyProperty).HasColumnName(CatalogDbContext.NameKeyColumn)
+            .HasComputedColumnSql(CatalogDbContext.NameKeySql, stored: true);
+        builder.HasIndex(CatalogDbContext.NameKeyProperty).IsUnique().HasDatabaseName(NameKeyIndex);
     }
 }

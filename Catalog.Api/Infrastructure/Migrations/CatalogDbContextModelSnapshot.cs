@@ -111,6 +111,12 @@ namespace QuestAspire.Catalog.Api.Infrastructure.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("name");
 
+                    b.Property<string>("NormalizedName")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("text")
+                        .HasColumnName("normalized_name")
+                        .HasComputedColumnSql("upper(normalize(regexp_replace(name, '[\\u200B-\\u200D\\u2060\\uFEFF]', '', 'g'), NFKC) COLLATE \"und-x-icu\")", true);
+
                     b.Property<Guid>("RewardId")
                         .HasColumnType("uuid")
                         .HasColumnName("reward_id");
@@ -129,6 +135,10 @@ namespace QuestAspire.Catalog.Api.Infrastructure.Migrations
                     b.HasIndex("Name")
                         .IsUnique()
                         .HasDatabaseName("ix_quests_name");
+
+                    b.HasIndex("NormalizedName")
+                        .IsUnique()
+                        .HasDatabaseName("ix_quests_normalized_name");
 
                     b.HasIndex("RewardId")
                         .HasDatabaseName("ix_quests_reward_id");
@@ -197,6 +207,12 @@ namespace QuestAspire.Catalog.Api.Infrastructure.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("name");
 
+                    b.Property<string>("NormalizedName")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("text")
+                        .HasColumnName("normalized_name")
+                        .HasComputedColumnSql("upper(normalize(regexp_replace(name, '[\\u200B-\\u200D\\u2060\\uFEFF]', '', 'g'), NFKC) COLLATE \"und-x-icu\")", true);
+
                     b.Property<int>("Qty")
                         .HasColumnType("integer")
                         .HasColumnName("qty");
@@ -211,6 +227,10 @@ namespace QuestAspire.Catalog.Api.Infrastructure.Migrations
                     b.HasIndex("Name")
                         .IsUnique()
                         .HasDatabaseName("ix_rewards_name");
+
+                    b.HasIndex("NormalizedName")
+                        .IsUnique()
+                        .HasDatabaseName("ix_rewards_normalized_name");
 
                     b.ToTable("rewards", null, t =>
                         {
