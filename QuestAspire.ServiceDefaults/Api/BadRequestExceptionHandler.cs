@@ -13,23 +13,44 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problemDet
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not BadHttpRequestException badRequest || httpContext.Response.HasStarted)
+        if (httpContext.Response.HasStarted)
         {
             return false;
         }
 
-        httpContext.Response.StatusCode = badRequest.StatusCode;
+        var (status, detail) = exception switch
+        {
+            BadHttpRequestException badRequest => (badRequest.StatusCode, Describe(badRequest)),
+            // A form read by hand (ReadFormAsync) that cannot be decoded: a NUL (%00) in a value,
+            // too many or too long values. The framework's own form binding makes these a 400 too.
+            InvalidDataException when IsFormReading(exception) => (StatusCodes.Status400BadRequest, DescribeForm(exception)),
+            _ => (0, null),
+        };
+        if (detail is null)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = status;
         return await problemDetails.TryWriteAsync(new()
         {
             HttpContext = httpContext,
             Exception = exception,
             ProblemDetails =
             {
-                Status = badRequest.StatusCode,
-                Detail = Describe(badRequest),
+                Status = status,
+                Detail = detail,
             },
         });
     }
+
+    private static bool IsFormReading(Exception exception) =>
+        exception.StackTrace?.Contains("Microsoft.AspNetCore.WebUtilities.Form", StringComparison.Ordinal) == true
+        || exception.StackTrace?.Contains("Microsoft.AspNetCore.Http.Features.FormFeature", StringComparison.Ordinal) == true;
+
+    private static string DescribeForm(Exception exception) => exception.InnerException is InvalidOperationException { Message: var inner } && inner.Contains("null", StringComparison.OrdinalIgnoreCase)
+        ? "The form could not be read: a value contains a NUL character (%00), which no field accepts."
+        : $"The form could not be read: {exception.Message}";
 
     private static string Describe(BadHttpRequestException exception) => exception.InnerException switch
     {

@@ -5,12 +5,13 @@ namespace QuestAspire.Web.Contracts;
 
 public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn);
 
-public sealed record UserProfile(Guid UserId, string UserName, string Status, string Role, int Gold, int Diamond)
+// Wallets are 64-bit in Auth (one quest can pay up to 10^10 over its life): read them as long.
+public sealed record UserProfile(Guid UserId, string UserName, string Status, string Role, long Gold, long Diamond)
 {
     public Wallet Wallet => new(Gold, Diamond);
 }
 
-public sealed record Wallet(int Gold, int Diamond);
+public sealed record Wallet(long Gold, long Diamond);
 
 public sealed record RewardClaim(
     Guid ClaimId,

@@ -163,9 +163,12 @@ public sealed class HostileClient(HttpClient http, string service)
     public Task<HostileReply> JsonAsync(HttpMethod method, string path, string? token, string json) =>
         SendAsync(method, path, token, () => new StringContent(json, new UTF8Encoding(false), "application/json"));
 
-    /// <summary>A form post; with <paramref name="waitIfThrottled"/>, a 429 is sent again (a sign-in that must get through).</summary>
+    /// <summary>
+    /// A form post, declared UTF-8 (the form reader decodes percent-encoded bytes in the declared
+    /// charset); with <paramref name="waitIfThrottled"/>, a 429 is sent again (a sign-in that must get through).
+    /// </summary>
     public Task<HostileReply> FormAsync(string path, string formBody, bool waitIfThrottled = false) =>
-        SendAsync(HttpMethod.Post, path, null, () => new StringContent(formBody, Encoding.ASCII, "application/x-www-form-urlencoded"), waitIfThrottled: waitIfThrottled);
+        SendAsync(HttpMethod.Post, path, null, () => new StringContent(formBody, new UTF8Encoding(false), "application/x-www-form-urlencoded"), waitIfThrottled: waitIfThrottled);
 
     public Task<HostileReply> GetAsync(string path, string? token = null) => SendAsync(HttpMethod.Get, path, token, null);
 
@@ -191,12 +194,20 @@ public sealed class HostileClient(HttpClient http, string service)
             $"{method} {service}{Shorten(path)} neither shed nor throttled",
             TimeSpan.FromSeconds(90));
         Assert.True(reply.Code is (>= 200 and < 300) or (>= 400 and < 500), $"neither a 2xx nor a 4xx: {reply}");
-        if (!reply.IsSuccess)
+        // Kestrel itself refuses a request target whose path decodes to a NUL, before any
+        // middleware runs: a bare 400 that no service code can turn into problem details.
+        if (!reply.IsSuccess && !(reply.Status == HttpStatusCode.BadRequest && reply.Body.Length == 0 && IsNulInPath(path)))
         {
             Assert.True(reply.MediaType == ProblemJson, $"a 4xx without problem details: {reply}");
         }
 
         return reply;
+    }
+
+    private static bool IsNulInPath(string target)
+    {
+        var query = target.IndexOf('?', StringComparison.Ordinal);
+        return (query < 0 ? target : target[..query]).Contains("%00", StringComparison.Ordinal);
     }
 
     private async Task<HostileReply> SendOnceAsync(HttpMethod method, string path, string? token, Func<HttpContent>? content, (string Name, string Value)? header)

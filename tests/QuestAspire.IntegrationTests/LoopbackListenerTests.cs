@@ -13,9 +13,9 @@ public sealed class LoopbackListenerTests(AppFixture fixture, ITestOutputHelper 
     private const string ListenState = "0A";
 
     [Fact]
-    public void EveryListeningSocket_OfEveryProcessTheAppHostStarted_IsOnLoopback()
+    public async Task EveryListeningSocket_OfEveryProcessTheAppHostStarted_IsOnLoopback()
     {
-        var processes = StartedProcesses();
+        var processes = StartedProcesses(await RunMarkersAsync());
         var listeners = ListeningSockets();
         var seen = new List<(string Process, IPEndPoint Endpoint)>();
         foreach (var (pid, name) in processes)
@@ -55,7 +55,26 @@ public sealed class LoopbackListenerTests(AppFixture fixture, ITestOutputHelper 
     /// The processes of this run: each resource's process (its <c>executable.pid</c>, every
     /// replica's), the servers running in this run's state folder, and all their descendants.
     /// </summary>
-    private Dictionary<int, string> StartedProcesses()
+    // Environment entries only this run's processes carry: its connection strings (its servers
+    // listen on ports of its own) and its dashboard's OTLP address (a free port).
+    private async Task<HashSet<string>> RunMarkersAsync()
+    {
+        var markers = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in new[] { ResourceNames.AuthDb, ResourceNames.CatalogDb, ResourceNames.ProcessingDb, ResourceNames.RabbitMQ, ResourceNames.Redis })
+        {
+            var connectionString = await fixture.App.GetConnectionStringAsync(name, TestContext.Current.CancellationToken).AsTask().WaitAsync(QuestApiClient.RequestTimeout, TestContext.Current.CancellationToken);
+            Assert.False(string.IsNullOrEmpty(connectionString), $"{name} has no connection string");
+            markers.Add($"ConnectionStrings__{name}={connectionString}");
+        }
+
+        return markers;
+    }
+
+    private bool IsThisRunsOtlpEndpoint(string variable) =>
+        variable.StartsWith("OTEL_EXPORTER_OTLP_ENDPOINT=", StringComparison.Ordinal)
+        && variable.TrimEnd('/').EndsWith($":{fixture.DashboardOtlpUrl.Port}", StringComparison.Ordinal);
+
+    private Dictionary<int, string> StartedProcesses(HashSet<string> markers)
     {
         var notifications = fixture.App.Services.GetRequiredService<ResourceNotificationService>();
         var roots = new HashSet<int>();
@@ -69,9 +88,6 @@ public sealed class LoopbackListenerTests(AppFixture fixture, ITestOutputHelper 
             }
         }
 
-        // Every replica of every service is told this run's own OTLP port (a free one).
-        var otlp = $"OTEL_EXPORTER_OTLP_ENDPOINT={fixture.DashboardOtlpUrl.Scheme}://";
-        var otlpPort = $":{fixture.DashboardOtlpUrl.Port}";
         var parents = new Dictionary<int, int>();
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
@@ -81,7 +97,7 @@ public sealed class LoopbackListenerTests(AppFixture fixture, ITestOutputHelper 
                 parents[pid] = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
                 var cwd = Link(Path.Combine(directory, "cwd"));
                 if ((cwd is not null && cwd.StartsWith(fixture.StateDirectory, StringComparison.Ordinal))
-                    || Read(Path.Combine(directory, "environ"))?.Split('\0').Any(v => v.StartsWith(otlp, StringComparison.Ordinal) && v.TrimEnd('/').EndsWith(otlpPort, StringComparison.Ordinal)) == true)
+                    || Read(Path.Combine(directory, "environ"))?.Split('\0').Any(v => markers.Contains(v) || IsThisRunsOtlpEndpoint(v)) == true)
                 {
                     roots.Add(pid);
                 }
