@@ -135,7 +135,9 @@ public sealed class FaultTests(AppFixture fixture) : IAsyncDisposable
     {
         var players = await _rig.NewPlayersAsync(6);
 
-        await FaultRig.DuringAsync(stop => _rig.SignInStreamAsync(players, maxPerPlayer: 30, stop), async () =>
+        // Enough sign-ins that the stream is still going when the broker stops, however long the
+        // first ones take to be logged (the stream itself ends 3 s after the fault).
+        await FaultRig.DuringAsync(stop => _rig.SignInStreamAsync(players, maxPerPlayer: 200, stop), async () =>
         {
             await QuestApiClient.EventuallyAsync(() => _rig.CountAsync(players), c => c.Sum(p => p.Logged) >= 6, "the stream under way");
             await _rig.StopAsync(ResourceNames.RabbitMQ);
