@@ -63,37 +63,25 @@ public sealed class SecurityStampFeed(
     /// <summary>Stamp changes are kept this long; a token lifetime is at most a day (<see cref="JwtOptions.Lifetime"/>).</summary>
     public const string StreamMaxAge = "2D";
 
-    private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
     private volatile bool _consuming;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        BrokerSessions.RunAsync(ConsumeAsync, MessagingNames.SecurityStampsStream, time, logger, stoppingToken);
+
+    private async Task ConsumeAsync(Action connected, CancellationToken stoppingToken)
     {
-        var delay = TimeSpan.FromMilliseconds(500);
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            try
-            {
-                await ConsumeAsync(() => delay = TimeSpan.FromMilliseconds(500), stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "Reading {Stream} stopped; reconnecting in {Delay}", MessagingNames.SecurityStampsStream, delay);
-                await Task.Delay(delay, time, stoppingToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxReconnectDelay.Ticks));
-            }
-            finally
-            {
-                _consuming = false;
-            }
+            await ReadStreamAsync(connected, stoppingToken);
+        }
+        finally
+        {
+            _consuming = false;
         }
     }
 
-    private async Task ConsumeAsync(Action connected, CancellationToken stoppingToken)
+    private async Task ReadStreamAsync(Action connected, CancellationToken stoppingToken)
     {
         var connection = services.GetRequiredService<IConnection>();
         await using var channel = await connection.CreateChannelAsync(cancellationToken: stoppingToken);

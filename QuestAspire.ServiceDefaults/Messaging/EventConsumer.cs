@@ -72,32 +72,12 @@ public sealed class EventConsumer<THandler>(
 
     private sealed record Delivery(ulong Tag, ReadOnlyMemory<byte> Body, BasicProperties Properties, bool Redelivered, ActivityContext ParentContext, long ReceivedAt);
 
-    private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan TransientRequeueDelay = TimeSpan.FromSeconds(1);
 
     // A lost channel (broker restart, network) ends a session; the next one starts on a new
     // channel. Deliveries not yet acknowledged go back to the queue and come again.
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var delay = TimeSpan.FromMilliseconds(500);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await ConsumeAsync(() => delay = TimeSpan.FromMilliseconds(500), stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "Consuming {Queue} stopped; reconnecting in {Delay}", _options.Queue, delay);
-                await Task.Delay(delay, timeProvider, stoppingToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxReconnectDelay.Ticks));
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        BrokerSessions.RunAsync(ConsumeAsync, _options.Queue, timeProvider, logger, stoppingToken);
 
     private async Task ConsumeAsync(Action connected, CancellationToken stoppingToken)
     {
