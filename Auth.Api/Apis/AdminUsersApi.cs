@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using QuestAspire.Auth.Api.Contracts;
 using QuestAspire.Auth.Api.Model;
@@ -25,7 +24,7 @@ public static class AdminUsersApi
     /// invalid entry answers 400 and a taken name 409, naming the entries, and then nothing is written.
     /// </summary>
     public static async Task<Results<Created<CreateUsersResponse>, ValidationProblem, ConflictProblem>> CreateUsersAsync(
-        CreateUsersRequest request, [AsParameters] AuthServices services, IOptions<AuthOptions> options, CancellationToken cancellationToken)
+        CreateUsersRequest request, [AsParameters] AuthServices services, CancellationToken cancellationToken)
     {
         if (request.Users is not { Count: > 0 and <= MaxUsersPerRequest } entries)
         {
@@ -89,9 +88,8 @@ public static class AdminUsersApi
         var users = names.Select(name => User.Create(name, Roles.Player, UserStatus.New, now)).ToArray();
         // As many hashes at once as sign-ins may run (one core is left to the rest), so a bulk
         // creation slows sign-ins down but cannot starve the event path.
-        var parallelism = options.Value.PasswordHashConcurrency ?? Math.Max(1, Environment.ProcessorCount - 1);
         await Parallel.ForEachAsync(Enumerable.Range(0, users.Length),
-            new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+            new ParallelOptions { MaxDegreeOfParallelism = services.PasswordGate.Concurrency, CancellationToken = cancellationToken },
             (i, _) =>
             {
                 users[i].PasswordHash = services.Hasher.HashPassword(users[i], entries[i]!.Password!);

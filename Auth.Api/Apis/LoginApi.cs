@@ -130,24 +130,20 @@ public static class LoginApi
     public static ProblemHttpResult LockedOut(HttpContext context, TimeSpan lockedFor)
     {
         var seconds = RetryAfterSeconds(lockedFor);
-        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return TypedResults.Problem(
-            $"Too many failed sign-ins for this account. Try again in {DescribeWait(seconds)}.",
-            statusCode: StatusCodes.Status429TooManyRequests,
-            title: "Account locked",
-            extensions: new Dictionary<string, object?> { ["retry_after"] = seconds });
+        return RetryLater(context, "Account locked", $"Too many failed sign-ins for this account. Try again in {DescribeWait(seconds)}.", seconds);
     }
 
     public static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     /// <summary>A per-address limit was reached: 429 with Retry-After, and the wait in words.</summary>
-    public static ProblemHttpResult TooMany(HttpContext context, string what, int seconds)
+    public static ProblemHttpResult TooMany(HttpContext context, string what, int seconds) =>
+        RetryLater(context, "Too many requests", $"Too many {what} from your address. Try again in {DescribeWait(seconds)}.", seconds);
+
+    // 429 with the wait in the Retry-After header and, for scripts, as retry_after in the body.
+    private static ProblemHttpResult RetryLater(HttpContext context, string title, string detail, int seconds)
     {
         context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return TypedResults.Problem(
-            $"Too many {what} from your address. Try again in {DescribeWait(seconds)}.",
-            statusCode: StatusCodes.Status429TooManyRequests,
-            title: "Too many requests",
+        return TypedResults.Problem(detail, statusCode: StatusCodes.Status429TooManyRequests, title: title,
             extensions: new Dictionary<string, object?> { ["retry_after"] = seconds });
     }
 

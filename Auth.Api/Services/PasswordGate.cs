@@ -16,14 +16,17 @@ public sealed class PasswordGate : IDisposable
 
     public PasswordGate(IOptions<AuthOptions> options)
     {
-        var concurrency = options.Value.PasswordHashConcurrency ?? Math.Max(1, Environment.ProcessorCount - 1);
+        Concurrency = options.Value.PasswordHashConcurrency ?? Math.Max(1, Environment.ProcessorCount - 1);
         _limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
-            PermitLimit = concurrency,
+            PermitLimit = Concurrency,
             QueueLimit = options.Value.PasswordHashQueue,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         });
     }
+
+    /// <summary>Hashes that may run at once.</summary>
+    public int Concurrency { get; }
 
     /// <summary>How long a shed caller is told to wait.</summary>
     public static TimeSpan RetryAfter { get; } = TimeSpan.FromSeconds(1);
