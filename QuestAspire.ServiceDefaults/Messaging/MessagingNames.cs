@@ -29,6 +29,18 @@ public static class MessagingNames
     /// <summary>Catalog.Api published a reward's whole definition at a new catalog version.</summary>
     public const string RewardChanged = "RewardChanged";
 
+    /// <summary>An app reported one of its player's events (<c>POST {worker}/api/events</c>): data <c>{ event_type, value }</c>; the event id is the app's own.</summary>
+    public const string AppEvent = "AppEvent";
+
+    /// <summary>A player set their time zone in Auth: data <c>{ time_zone }</c> (an IANA id); the newest <c>occurred_at</c> wins.</summary>
+    public const string TimeZoneChanged = "TimeZoneChanged";
+
+    /// <summary>The worker committed events of these players: data <c>{ user_ids: [...] }</c>. The Web pushes fresh progress to their open pages.</summary>
+    public const string ProgressChanged = "ProgressChanged";
+
+    /// <summary>The Web's queue of <see cref="ProgressChanged"/>, one per replica (<c>{name}.{instance}</c>).</summary>
+    public const string WebProgressQueue = "web-progress";
+
     /// <summary>Auth changed a user's security stamp (ban, unban, password change): tokens with the old one are refused.</summary>
     public const string SecurityStampChanged = "SecurityStampChanged";
 
