@@ -13,5 +13,6 @@ app.MapDefaultEndpoints();
 app.MapMetricsEndpoint();
 app.MapDeadLetterApi();
 app.MapProgressApi();
+app.MapEventsApi();
 
 app.Run();

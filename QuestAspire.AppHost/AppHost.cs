@@ -6,11 +6,13 @@ using QuestAspire.AppHost.Kubernetes;
 var builder = DistributedApplication.CreateBuilder(args);
 var infrastructure = builder.GetInfrastructureMode();
 
-// Secrets: the key Auth signs its tokens with (the other services validate them), and the
-// password of the seeded admin account.
+// Secrets: the key Auth signs its tokens with (the other services validate them), the
+// password of the seeded admin account, and the key apps report events to the worker with.
 var jwtSigningKey = builder.AddParameter(ResourceNames.JwtSigningKey,
     new GenerateParameterDefault { MinLength = 64, Special = false }, secret: true, persist: true);
 var adminPassword = builder.AddParameter(ResourceNames.AdminPassword, secret: true);
+var eventsServiceKey = builder.AddParameter(ResourceNames.EventsServiceKey,
+    new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
 
 // One Postgres server, one database per service.
 var postgres = builder.AddQuestPostgres(ResourceNames.Postgres, infrastructure);
@@ -46,6 +48,7 @@ var processingWorker = builder.AddProject<Projects.Processing_Worker>(ResourceNa
     .WithReference(rabbitmq).WaitFor(rabbitmq)
     .WithReference(catalogApi).WaitFor(catalogApi)
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
+    .WithEnvironment("Events__ServiceKey", eventsServiceKey)
     .WithHttpHealthCheck("/health")
     .WithDeadLetterReplay(jwtSigningKey);
 

@@ -20,4 +20,7 @@ public static class ResourceNames
 
     public const string JwtSigningKey = "jwt-signing-key";
     public const string AdminPassword = "admin-password";
+
+    /// <summary>The key apps send in <c>X-Service-Key</c> to report any player's events to the worker.</summary>
+    public const string EventsServiceKey = "events-service-key";
 }

@@ -375,7 +375,7 @@ public static class CatalogApi
     {
         // A missing body (or JSON null) is an empty one: every required field is reported.
         request ??= new(null, null, null, null, null, null);
-        var validated = ValidateQuest(request.Name, request.Description, request.Streak, request.Duplication, request.AutoClaim, request.RewardId);
+        var validated = ValidateQuest(request.Name, request.Description, request.Streak, request.Duplication, request.AutoClaim, request.RewardId, request.Settings);
         if (validated.Value is not { } definition)
         {
             return (null, null, new(validated.Errors));
@@ -393,7 +393,55 @@ public static class CatalogApi
             errors[Fields.RewardId] = [$"Reward {definition.RewardId} is inactive."];
         }
 
+        if (await CheckPreconditionsAsync(definition.Settings.PreconditionIds, current?.Id, context, cancellationToken) is { } preconditionError)
+        {
+            errors[Fields.PreconditionIds] = [preconditionError];
+        }
+
         return errors.Count > 0 ? (null, null, errors) : (definition, reward, null);
+    }
+
+    // Every named quest exists, and none requires (however indirectly) the quest itself: a cycle would lock both forever.
+    private static async Task<string?> CheckPreconditionsAsync(IReadOnlyList<Guid> ids, Guid? self, CatalogDbContext context, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return null;
+        }
+
+        if (self is { } id && ids.Contains(id))
+        {
+            return "A quest cannot be its own precondition.";
+        }
+
+        var graph = await context.Quests.AsNoTracking().Select(q => new { q.Id, q.PreconditionIds }).ToDictionaryAsync(q => q.Id, q => q.PreconditionIds, cancellationToken);
+        if (ids.FirstOrDefault(p => !graph.ContainsKey(p)) is var missing && missing != Guid.Empty)
+        {
+            return $"No quest has id {missing}.";
+        }
+
+        if (self is { } quest)
+        {
+            var seen = new HashSet<Guid>();
+            var pending = new Stack<Guid>(ids);
+            while (pending.TryPop(out var next))
+            {
+                if (next == quest)
+                {
+                    return "These preconditions would make a cycle: one of them requires this quest, directly or through others.";
+                }
+
+                if (seen.Add(next))
+                {
+                    foreach (var further in graph.GetValueOrDefault(next) ?? [])
+                    {
+                        pending.Push(further);
+                    }
+                }
+            }
+        }
+
+        return null;
     }
 
     // A taken name is found by the unique name key when the change is saved (409, NameTaken).

@@ -16,6 +16,23 @@ public sealed record QuestResponse(
     long Version,
     RewardResponse Reward)
 {
+    // Optional on read (snapshots made before they existed): the defaults are the seed quest's kind.
+    public string EventType { get; init; } = QuestSettings.SignIn;
+
+    public string Kind { get; init; } = QuestSettings.CountKind;
+
+    public int Freezes { get; init; }
+
+    public string? Reset { get; init; }
+
+    public DateTimeOffset? StartsAt { get; init; }
+
+    public DateTimeOffset? EndsAt { get; init; }
+
+    public IReadOnlyList<Guid> PreconditionIds { get; init; } = [];
+
+    public string ValueMode { get; init; } = QuestSettings.CountMode;
+
     public static QuestResponse From(Quest quest) => new(
         quest.Id,
         quest.Name,
@@ -25,11 +42,41 @@ public sealed record QuestResponse(
         quest.AutoClaim,
         quest.IsActive,
         quest.Version,
-        RewardResponse.From(quest.Reward));
+        RewardResponse.From(quest.Reward))
+    {
+        EventType = quest.EventType,
+        Kind = quest.Kind,
+        Freezes = quest.Freezes,
+        Reset = quest.Reset,
+        StartsAt = quest.StartsAt,
+        EndsAt = quest.EndsAt,
+        PreconditionIds = [.. quest.PreconditionIds],
+        ValueMode = quest.ValueMode,
+    };
 }
 
 /// <summary>
 /// The body of POST and PUT <c>/api/quests</c>; nullable members as in <see cref="RewardRequest"/>.
+/// The quest-kind fields (event_type … value_mode) are optional: left out, each takes its default (PUT replaces the whole definition).
 /// <see cref="IsActive"/> is optional: left out, a new quest is active and an updated one keeps its state.
 /// </summary>
-public sealed record QuestRequest(string? Name, string? Description, int? Streak, int? Duplication, bool? AutoClaim, Guid? RewardId, bool? IsActive = null);
+public sealed record QuestRequest(string? Name, string? Description, int? Streak, int? Duplication, bool? AutoClaim, Guid? RewardId, bool? IsActive = null)
+{
+    public string? EventType { get; init; }
+
+    public string? Kind { get; init; }
+
+    public int? Freezes { get; init; }
+
+    public string? Reset { get; init; }
+
+    public DateTimeOffset? StartsAt { get; init; }
+
+    public DateTimeOffset? EndsAt { get; init; }
+
+    public IReadOnlyList<Guid>? PreconditionIds { get; init; }
+
+    public string? ValueMode { get; init; }
+
+    public QuestSettingsInput Settings => new(EventType, Kind, Freezes, Reset, StartsAt, EndsAt, PreconditionIds, ValueMode);
+}

@@ -8,10 +8,11 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using QuestAspire.Processing.Worker.Contracts;
 using QuestAspire.Processing.Worker.Services;
 using QuestAspire.ServiceDefaults.Authentication;
+using QuestAspire.ServiceDefaults.Quests;
 
 namespace QuestAspire.Processing.Worker.Apis;
 
-public sealed record ProgressServices(ProcessingDbContext Db, QuestCatalog Catalog);
+public sealed record ProgressServices(ProcessingDbContext Db, QuestCatalog Catalog, TimeProvider Time);
 
 /// <summary>A user's quest progress and event log. Players read their own; admins read anyone's.</summary>
 public static class ProgressApi
@@ -43,22 +44,57 @@ public static class ProgressApi
         }
 
         var quests = services.Catalog.Current();
+        var now = services.Time.GetUtcNow();
+        var zoneId = await services.Db.PlayerZones.AsNoTracking().Where(z => z.UserId == id).Select(z => z.TimeZone).SingleOrDefaultAsync(cancellationToken);
+        var zone = QuestSchedule.ZoneOf(zoneId);
 
-        var rows = await services.Db.QuestProgress.AsNoTracking()
-            .Where(p => p.UserId == id)
-            .ToListAsync(cancellationToken);
+        // Only the rows of each quest's current period; earlier periods are history.
+        var periods = quests.Quests.Values.ToDictionary(q => q.QuestId, q => QuestEngine.PeriodOf(q, now, zone));
+        var starts = periods.Values.Select(p => p.Start.ToUniversalTime()).Append(QuestPeriod.Forever.Start).Distinct().ToArray();
+        var rows = (await services.Db.QuestProgress.AsNoTracking()
+                .Where(p => p.UserId == id && starts.Contains(p.PeriodStart))
+                .ToListAsync(cancellationToken))
+            .Where(r => periods.TryGetValue(r.QuestId, out var period) ? period.Start == r.PeriodStart : r.PeriodStart == QuestPeriod.Forever.Start)
+            .ToDictionary(r => r.QuestId);
+        var totals = (await services.Db.QuestProgress.AsNoTracking()
+                .Where(p => p.UserId == id && p.Completions > 0)
+                .GroupBy(p => p.QuestId)
+                .Select(g => new { QuestId = g.Key, Completions = g.Sum(p => p.Completions) })
+                .ToListAsync(cancellationToken))
+            .ToDictionary(t => t.QuestId, t => t.Completions);
 
-        var result = rows.Select(row =>
+        // Active quests are listed at zero until something counts; inactive ones only with progress in this period.
+        var listed = quests.Active.Select(q => q.QuestId).Union(rows.Keys);
+        var today = QuestEngine.DayNumber(now, zone);
+        var result = listed.Select(questId =>
         {
-            var quest = quests.Quests.GetValueOrDefault(row.QuestId);
-            return new QuestProgressResponse(row.QuestId, quest?.Name, row.Progress, quest?.Streak, row.Completions, quest?.Duplication, row.UpdatedAt);
-        }).ToList();
+            var row = rows.GetValueOrDefault(questId);
+            if (!quests.Quests.TryGetValue(questId, out var quest))
+            {
+                return new QuestProgressResponse(questId, null, row?.Progress ?? 0, null, row?.Completions ?? 0, null, row?.UpdatedAt) { TimeZone = zone.Id };
+            }
 
-        // Active quests the user has not signed in toward yet are listed too, at zero.
-        var started = rows.Select(r => r.QuestId).ToHashSet();
-        result.AddRange(quests.Active
-            .Where(q => !started.Contains(q.QuestId))
-            .Select(q => new QuestProgressResponse(q.QuestId, q.Name, 0, q.Streak, 0, q.Duplication, null)));
+            var unmet = quest.PreconditionIds.Where(p => totals.GetValueOrDefault(p) == 0)
+                .Select(p => new QuestReference(p, quests.Quests.GetValueOrDefault(p)?.Name))
+                .ToList();
+            var streak = quest.Kind == QuestKind.DailyStreak ? row?.StreakOn(quest, today) ?? (0, quest.Freezes) : ((int, int)?)null;
+            return new QuestProgressResponse(questId, quest.Name, streak?.Item1 ?? row?.Progress ?? 0, quest.Streak, row?.Completions ?? 0, quest.Duplication, row?.UpdatedAt)
+            {
+                EventType = quest.EventType,
+                Kind = quest.Kind == QuestKind.DailyStreak ? "daily_streak" : "count",
+                ValueMode = quest.ValueMode == ValueMode.Sum ? "sum" : "count",
+                Reset = quest.Reset.Text,
+                PeriodEndsAt = periods[questId].End,
+                StartsAt = quest.StartsAt,
+                EndsAt = quest.EndsAt,
+                StreakDays = streak?.Item1,
+                Freezes = quest.Kind == QuestKind.DailyStreak ? quest.Freezes : null,
+                FreezesLeft = streak?.Item2,
+                Locked = unmet.Count > 0,
+                LockedBy = unmet,
+                TimeZone = zone.Id,
+            };
+        });
 
         return TypedResults.Ok(result
             .OrderBy(p => p.QuestName, StringComparer.Ordinal)

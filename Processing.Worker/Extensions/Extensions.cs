@@ -1,5 +1,7 @@
+using QuestAspire.Processing.Worker.Apis;
 using QuestAspire.Processing.Worker.IntegrationEvents.Handlers;
 using QuestAspire.Processing.Worker.Services;
+using Microsoft.Extensions.Options;
 using QuestAspire.ServiceDefaults.Api;
 using QuestAspire.ServiceDefaults.Catalog;
 using QuestAspire.ServiceDefaults.Data;
@@ -22,8 +24,25 @@ public static class Extensions
         builder.Services.AddMigration<ProcessingDbContext, ProcessingSeeder>();
 
         builder.AddRabbitMQClient(ResourceNames.RabbitMQ);
+        builder.AddQuestRules();
         builder.AddQuestCatalog();
         builder.AddEventSubscriptions();
+    }
+
+    // The rules, and who reports events: players for themselves, apps with the service key for anyone.
+    private static void AddQuestRules(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<QuestRulesOptions>()
+            .BindConfiguration(QuestRulesOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton(services => new QuestEngine(services.GetRequiredService<IOptions<QuestRulesOptions>>().Value.GraceWindow));
+        builder.Services.AddOptions<EventReportingOptions>()
+            .BindConfiguration(EventReportingOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ProgressNotifier>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ProgressNotifier>());
     }
 
     // The worker's own copy of the catalog, fed by catalog events on a queue per replica.
@@ -39,10 +58,13 @@ public static class Extensions
         // Bigger batches than the default: a batch costs a handful of statements whatever its size,
         // so throughput grows with it (about 1.2k/s at 200 and 4k/s at 1000 events on a loaded
         // two-core machine). Messaging:processing-events in configuration overrides these.
-        builder.AddEventConsumer<SignInEventHandler>(MessagingNames.ProcessingEventsQueue, [MessagingNames.NewUserSignIn, MessagingNames.UserSignIn], options =>
-        {
-            options.PrefetchCount = 2000;
-            options.MaxBatchSize = 1000;
-        });
+        builder.AddEventConsumer<QuestEventHandler>(
+            MessagingNames.ProcessingEventsQueue,
+            [MessagingNames.NewUserSignIn, MessagingNames.UserSignIn, MessagingNames.AppEvent, MessagingNames.TimeZoneChanged],
+            options =>
+            {
+                options.PrefetchCount = 2000;
+                options.MaxBatchSize = 1000;
+            });
     }
 }

@@ -29,12 +29,51 @@ public static class BulkWriteExtensions
     }
 
     /// <summary>
-    /// Creates the progress rows that do not exist yet, at zero; existing ones are left alone.
-    /// Never fails on a row another transaction inserts at the same time: Postgres makes this
-    /// statement wait for that transaction and then skip the row. Rows go in one order for every
-    /// replica, so two inserting the same rows wait for each other rather than deadlock.
+    /// Locks the players for the rest of the transaction: one advisory lock per player, taken in
+    /// ascending key order by every replica, so two replicas wait for each other and never
+    /// deadlock. Every writer of a player's progress holds it, so rows read after it are current.
     /// </summary>
-    public static async Task EnsureProgressRowsAsync(this ProcessingDbContext db, IReadOnlyList<(Guid UserId, Guid QuestId)> rows, DateTimeOffset at, CancellationToken cancellationToken)
+    public static async Task LockPlayersAsync(this ProcessingDbContext db, Guid[] userIds, CancellationToken cancellationToken) =>
+        await db.Database.ExecuteSqlAsync($"""
+            SELECT count(pg_advisory_xact_lock(k))
+            FROM (SELECT DISTINCT hashtextextended(u::text, 0) AS k FROM unnest({userIds}) AS u ORDER BY k) AS keys
+            """, cancellationToken);
+
+    /// <summary>The progress rows of these (player, quest, period) keys that exist; untracked.</summary>
+    public static async Task<List<QuestProgress>> LoadProgressAsync(
+        this ProcessingDbContext db, IReadOnlyCollection<(Guid UserId, Guid QuestId, DateTimeOffset Period)> keys, CancellationToken cancellationToken)
+    {
+        if (keys.Count == 0)
+        {
+            return [];
+        }
+
+        var users = keys.Select(k => k.UserId).ToArray();
+        var quests = keys.Select(k => k.QuestId).ToArray();
+        var periods = keys.Select(k => k.Period).ToArray();
+        return await db.QuestProgress
+            .FromSql($"""
+                SELECT p.* FROM quest_progress AS p
+                JOIN unnest({users}, {quests}, {periods}) AS k(user_id, quest_id, period_start)
+                  ON p.user_id = k.user_id AND p.quest_id = k.quest_id AND p.period_start = k.period_start
+                """)
+            .AsNoTracking()
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>A player's completions of a quest over all its periods.</summary>
+    public sealed record CompletionTotal(Guid UserId, Guid QuestId, int Completions);
+
+    public static Task<List<CompletionTotal>> CompletionTotalsAsync(this ProcessingDbContext db, Guid[] userIds, Guid[] questIds, CancellationToken cancellationToken) =>
+        db.Database.SqlQuery<CompletionTotal>($"""
+            SELECT user_id AS "UserId", quest_id AS "QuestId", sum(completions)::int AS "Completions"
+            FROM quest_progress
+            WHERE user_id = ANY({userIds}) AND quest_id = ANY({questIds})
+            GROUP BY user_id, quest_id
+            """).ToListAsync(cancellationToken);
+
+    /// <summary>Writes progress rows, new or changed, of players the caller has locked.</summary>
+    public static async Task UpsertProgressAsync(this ProcessingDbContext db, IReadOnlyCollection<QuestProgress> rows, CancellationToken cancellationToken)
     {
         if (rows.Count == 0)
         {
@@ -43,32 +82,39 @@ public static class BulkWriteExtensions
 
         var users = rows.Select(r => r.UserId).ToArray();
         var quests = rows.Select(r => r.QuestId).ToArray();
+        var periods = rows.Select(r => r.PeriodStart).ToArray();
+        var progress = rows.Select(r => r.Progress).ToArray();
+        var completions = rows.Select(r => r.Completions).ToArray();
+        // One text per row ("{1,2,3}"): arrays of arrays must be rectangular, and rows hold different numbers of days.
+        var days = rows.Select(r => "{" + string.Join(',', r.Days) + "}").ToArray();
+        var spent = rows.Select(r => r.SpentThrough).ToArray();
+        var freezesUsed = rows.Select(r => r.FreezesUsed).ToArray();
+        var updatedAt = rows.Select(r => r.UpdatedAt).ToArray();
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO quest_progress (user_id, quest_id, progress, completions, updated_at)
-            SELECT u, q, 0, 0, {at} FROM unnest({users}, {quests}) AS r(u, q)
-            ORDER BY u, q
-            ON CONFLICT (user_id, quest_id) DO NOTHING
+            INSERT INTO quest_progress (user_id, quest_id, period_start, progress, completions, days, spent_through, freezes_used, updated_at)
+            SELECT u, q, p, g, c, d::integer[], s, f, t
+            FROM unnest({users}, {quests}, {periods}, {progress}, {completions}, {days}, {spent}, {freezesUsed}, {updatedAt}) AS r(u, q, p, g, c, d, s, f, t)
+            ON CONFLICT (user_id, quest_id, period_start) DO UPDATE
+            SET progress = excluded.progress, completions = excluded.completions, days = excluded.days,
+                spent_through = excluded.spent_through, freezes_used = excluded.freezes_used, updated_at = excluded.updated_at
             """, cancellationToken);
     }
 
-    /// <summary>Updates progress rows the caller has locked.</summary>
-    public static async Task UpdateProgressAsync(this ProcessingDbContext db, IReadOnlyCollection<QuestProgress> rows, CancellationToken cancellationToken)
+    /// <summary>Writes the zones of players the caller has locked.</summary>
+    public static async Task UpsertZonesAsync(this ProcessingDbContext db, IReadOnlyCollection<PlayerZone> zones, CancellationToken cancellationToken)
     {
-        if (rows.Count == 0)
+        if (zones.Count == 0)
         {
             return;
         }
 
-        var (users, quests, progress, completions, updatedAt) = Columns(rows);
+        var users = zones.Select(z => z.UserId).ToArray();
+        var names = zones.Select(z => z.TimeZone).ToArray();
+        var changed = zones.Select(z => z.ChangedAt).ToArray();
         await db.Database.ExecuteSqlAsync($"""
-            UPDATE quest_progress AS p
-            SET progress = u.progress, completions = u.completions, updated_at = u.updated_at
-            FROM unnest({users}, {quests}, {progress}, {completions}, {updatedAt}) AS u(user_id, quest_id, progress, completions, updated_at)
-            WHERE p.user_id = u.user_id AND p.quest_id = u.quest_id
+            INSERT INTO player_zones (user_id, time_zone, changed_at)
+            SELECT * FROM unnest({users}, {names}, {changed})
+            ON CONFLICT (user_id) DO UPDATE SET time_zone = excluded.time_zone, changed_at = excluded.changed_at
             """, cancellationToken);
     }
-
-    private static (Guid[] Users, Guid[] Quests, int[] Progress, int[] Completions, DateTimeOffset[] UpdatedAt) Columns(IReadOnlyCollection<QuestProgress> rows) =>
-        ([.. rows.Select(r => r.UserId)], [.. rows.Select(r => r.QuestId)], [.. rows.Select(r => r.Progress)],
-            [.. rows.Select(r => r.Completions)], [.. rows.Select(r => r.UpdatedAt)]);
 }

@@ -9,12 +9,15 @@ public sealed class ProcessingDbContext(DbContextOptions<ProcessingDbContext> op
 
     public DbSet<QuestProgress> QuestProgress => Set<QuestProgress>();
 
+    public DbSet<PlayerZone> PlayerZones => Set<PlayerZone>();
+
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfiguration(new LoggedEventConfiguration());
         modelBuilder.ApplyConfiguration(new QuestProgressConfiguration());
+        modelBuilder.ApplyConfiguration(new PlayerZoneConfiguration());
         modelBuilder.AddOutbox();
     }
 }

@@ -1,10 +1,29 @@
 using QuestAspire.ServiceDefaults.Catalog;
+using QuestAspire.ServiceDefaults.Quests;
 
 namespace QuestAspire.Processing.Worker.Services;
 
 /// <summary>What the worker reads of a catalog quest snapshot (Catalog.Api's QuestResponse and QuestChanged; the wire shape may grow).</summary>
 public sealed record CatalogQuest(Guid QuestId, string Name, int Streak, int Duplication, bool AutoClaim, bool IsActive, long Version, CatalogReward Reward)
-    : ICatalogQuest;
+    : ICatalogQuest
+{
+    // Absent from snapshots made before these fields existed: the seed quest's kind.
+    public string? EventType { get; init; }
+
+    public string? Kind { get; init; }
+
+    public int Freezes { get; init; }
+
+    public string? Reset { get; init; }
+
+    public DateTimeOffset? StartsAt { get; init; }
+
+    public DateTimeOffset? EndsAt { get; init; }
+
+    public IReadOnlyList<Guid>? PreconditionIds { get; init; }
+
+    public string? ValueMode { get; init; }
+}
 
 /// <summary>A quest's reward as the catalog snapshot carries it.</summary>
 public sealed record CatalogReward(string Item, int Qty);
@@ -63,13 +82,7 @@ public sealed class QuestCatalog(CatalogCopy<CatalogQuest> copy, ILogger<QuestCa
                 // A snapshot is checked here, not trusted: JSON does not enforce non-null members.
                 ArgumentNullException.ThrowIfNull(quest.Reward);
                 ArgumentException.ThrowIfNullOrEmpty(quest.Name);
-                rule = new QuestRule(quest.QuestId, quest.Name, quest.Streak, quest.Duplication)
-                {
-                    AutoClaim = quest.AutoClaim,
-                    RewardItem = quest.Reward.Item,
-                    RewardQty = quest.Reward.Qty,
-                    Version = quest.Version,
-                };
+                rule = ToRule(quest);
             }
             catch (ArgumentException e)
             {
@@ -87,4 +100,31 @@ public sealed class QuestCatalog(CatalogCopy<CatalogQuest> copy, ILogger<QuestCa
 
         return new QuestSnapshot(all, active, version);
     }
+
+    /// <summary>The rule a catalog snapshot describes; throws <see cref="ArgumentException"/> for a field the rules cannot use.</summary>
+    public static QuestRule ToRule(CatalogQuest quest) => new(quest.QuestId, quest.Name, quest.Streak, quest.Duplication)
+    {
+        AutoClaim = quest.AutoClaim,
+        RewardItem = quest.Reward.Item,
+        RewardQty = quest.Reward.Qty,
+        Version = quest.Version,
+        EventType = string.IsNullOrEmpty(quest.EventType) ? QuestRule.SignInType : quest.EventType,
+        Kind = quest.Kind switch
+        {
+            null or "count" => QuestKind.Count,
+            "daily_streak" => QuestKind.DailyStreak,
+            _ => throw new ArgumentException($"Unknown kind '{quest.Kind}'.", nameof(quest)),
+        },
+        Freezes = quest.Freezes >= 0 ? quest.Freezes : throw new ArgumentException("freezes is negative.", nameof(quest)),
+        Reset = QuestSchedule.TryParse(quest.Reset, out var error) ?? throw new ArgumentException(error, nameof(quest)),
+        StartsAt = quest.StartsAt,
+        EndsAt = quest.EndsAt,
+        PreconditionIds = quest.PreconditionIds ?? [],
+        ValueMode = quest.ValueMode switch
+        {
+            null or "count" => ValueMode.Count,
+            "sum" => ValueMode.Sum,
+            _ => throw new ArgumentException($"Unknown value_mode '{quest.ValueMode}'.", nameof(quest)),
+        },
+    };
 }

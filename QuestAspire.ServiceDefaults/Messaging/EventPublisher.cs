@@ -51,6 +51,36 @@ public sealed class EventPublisher(IConnection connection, ILogger<EventPublishe
     }
 
     /// <summary>
+    /// Publishes a notification: not persistent and not mandatory, so one no queue is bound for
+    /// is dropped (nobody is listening) rather than refused. For what may be lost, never for events.
+    /// </summary>
+    public async Task NotifyAsync(string exchange, IntegrationEvent notification, CancellationToken cancellationToken)
+    {
+        var properties = new BasicProperties
+        {
+            MessageId = notification.EventId.ToString(),
+            Type = notification.EventType,
+            ContentType = "application/json",
+            DeliveryMode = DeliveryModes.Transient,
+        };
+        await _lock.WaitAsync(cancellationToken);
+        try
+        {
+            var channel = await GetChannelAsync(cancellationToken);
+            await channel.BasicPublishAsync(exchange, notification.EventType, mandatory: false, properties, notification.Serialize(), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await ResetChannelAsync();
+            throw;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>
     /// Publishes several messages and waits for all their confirms at once (one round trip's wait
     /// for the lot, not one per message). Answers each message's outcome: null when the broker
     /// confirmed it, else why not (a <see cref="RabbitMQ.Client.Exceptions.PublishReturnException"/>

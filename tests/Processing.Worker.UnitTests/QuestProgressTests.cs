@@ -1,3 +1,5 @@
+using QuestAspire.ServiceDefaults.Quests;
+
 namespace QuestAspire.Processing.Worker.UnitTests;
 
 public sealed class QuestProgressTests
@@ -19,12 +21,12 @@ public sealed class QuestProgressTests
 
     [Theory]
     [MemberData(nameof(Outcomes))]
-    public void RecordSignIn_TenSignIns_GivesEachOutcomeInTurn(int streak, int duplication, string expected)
+    public void Count_TenSignIns_GivesEachOutcomeInTurn(int streak, int duplication, string expected)
     {
         var quest = Quest(streak, duplication);
-        var progress = QuestProgress.Start(Guid.NewGuid(), quest.QuestId, Start);
+        var progress = QuestProgress.Start(Guid.NewGuid(), quest.QuestId, QuestPeriod.Forever.Start, Start);
 
-        var outcomes = Enumerable.Range(1, 10).Select(i => Describe(progress.RecordSignIn(quest, Start.AddMinutes(i))));
+        var outcomes = Enumerable.Range(1, 10).Select(i => Describe(progress.Count(quest, 1, Start.AddMinutes(i))));
 
         Assert.Equal(expected, string.Join(' ', outcomes));
     }
@@ -45,84 +47,84 @@ public sealed class QuestProgressTests
     [InlineData(1, 1, 10, 0, 1)]
     [InlineData(3, 1, 4, 0, 1)]
     [InlineData(3, 0, 2, 0, 0)]
-    public void RecordSignIn_AfterSignIns_HasProgressAndCompletions(int streak, int duplication, int signIns, int progress, int completions)
+    public void Count_AfterSignIns_HasProgressAndCompletions(int streak, int duplication, int signIns, int progress, int completions)
     {
         var quest = Quest(streak, duplication);
-        var state = QuestProgress.Start(Guid.NewGuid(), quest.QuestId, Start);
+        var state = QuestProgress.Start(Guid.NewGuid(), quest.QuestId, QuestPeriod.Forever.Start, Start);
 
         for (var i = 0; i < signIns; i++)
         {
-            state.RecordSignIn(quest, Start.AddMinutes(i));
+            state.Count(quest, 1, Start.AddMinutes(i));
         }
 
         Assert.Equal((progress, completions), (state.Progress, state.Completions));
     }
 
     [Fact]
-    public void RecordSignIn_LimitReached_LeavesProgressAndTimeAsTheyWere()
+    public void Count_LimitReached_LeavesProgressAndTimeAsTheyWere()
     {
         var quest = Quest(streak: 3, duplication: 2);
-        var state = QuestProgress.Start(Guid.NewGuid(), quest.QuestId, Start);
+        var state = QuestProgress.Start(Guid.NewGuid(), quest.QuestId, QuestPeriod.Forever.Start, Start);
         for (var i = 1; i <= 6; i++)
         {
-            state.RecordSignIn(quest, Start.AddMinutes(i));
+            state.Count(quest, 1, Start.AddMinutes(i));
         }
 
-        var outcome = state.RecordSignIn(quest, Start.AddDays(1));
+        var outcome = state.Count(quest, 1, Start.AddDays(1));
 
-        Assert.Equal(SignInOutcome.LimitReached, outcome);
+        Assert.Equal(CountOutcome.LimitReached, outcome);
         Assert.Equal((0, 2, Start.AddMinutes(6)), (state.Progress, state.Completions, state.UpdatedAt));
     }
 
     [Fact]
-    public void RecordSignIn_DuplicationLoweredMidway_StopsWithProgressKept()
+    public void Count_DuplicationLoweredMidway_StopsWithProgressKept()
     {
         var quest = Quest(streak: 3, duplication: 2);
-        var state = QuestProgress.Start(Guid.NewGuid(), quest.QuestId, Start);
+        var state = QuestProgress.Start(Guid.NewGuid(), quest.QuestId, QuestPeriod.Forever.Start, Start);
         for (var i = 1; i <= 4; i++)
         {
-            state.RecordSignIn(quest, Start.AddMinutes(i));
+            state.Count(quest, 1, Start.AddMinutes(i));
         }
 
-        var outcome = state.RecordSignIn(new QuestRule(quest.QuestId, quest.Name, quest.Streak, Duplication: 1), Start.AddMinutes(5));
+        var outcome = state.Count(new QuestRule(quest.QuestId, quest.Name, quest.Streak, Duplication: 1), 1, Start.AddMinutes(5));
 
-        Assert.Equal(SignInOutcome.LimitReached, outcome);
+        Assert.Equal(CountOutcome.LimitReached, outcome);
         Assert.Equal((1, 1), (state.Progress, state.Completions));
     }
 
     [Fact]
-    public void RecordSignIn_StreakLoweredBelowProgress_CompletesOnTheNextSignIn()
+    public void Count_StreakLoweredBelowProgress_CompletesOnTheNextSignIn()
     {
         var quest = Quest(streak: 5, duplication: 2);
-        var state = QuestProgress.Start(Guid.NewGuid(), quest.QuestId, Start);
+        var state = QuestProgress.Start(Guid.NewGuid(), quest.QuestId, QuestPeriod.Forever.Start, Start);
         for (var i = 1; i <= 3; i++)
         {
-            state.RecordSignIn(quest, Start.AddMinutes(i));
+            state.Count(quest, 1, Start.AddMinutes(i));
         }
 
-        var outcome = state.RecordSignIn(new QuestRule(quest.QuestId, quest.Name, Streak: 2, quest.Duplication), Start.AddMinutes(4));
+        var outcome = state.Count(new QuestRule(quest.QuestId, quest.Name, Streak: 2, quest.Duplication), 1, Start.AddMinutes(4));
 
-        Assert.Equal(SignInOutcome.Completed(1), outcome);
+        Assert.Equal(CountOutcome.Completed(1), outcome);
         Assert.Equal((0, 1), (state.Progress, state.Completions));
     }
 
     [Fact]
-    public void RecordSignIn_Counted_MovesUpdatedAt()
+    public void Count_Counted_MovesUpdatedAt()
     {
         var quest = Quest(streak: 3, duplication: 2);
-        var state = QuestProgress.Start(Guid.NewGuid(), quest.QuestId, Start);
+        var state = QuestProgress.Start(Guid.NewGuid(), quest.QuestId, QuestPeriod.Forever.Start, Start);
 
-        state.RecordSignIn(quest, Start.AddHours(1));
+        state.Count(quest, 1, Start.AddHours(1));
 
         Assert.Equal(Start.AddHours(1), state.UpdatedAt);
     }
 
     [Fact]
-    public void RecordSignIn_OtherQuest_Throws()
+    public void Count_OtherQuest_Throws()
     {
-        var state = QuestProgress.Start(Guid.NewGuid(), Guid.NewGuid(), Start);
+        var state = QuestProgress.Start(Guid.NewGuid(), Guid.NewGuid(), QuestPeriod.Forever.Start, Start);
 
-        Assert.Throws<ArgumentException>(() => state.RecordSignIn(Quest(3, 2), Start));
+        Assert.Throws<ArgumentException>(() => state.Count(Quest(3, 2), 1, Start));
     }
 
     [Theory]
@@ -137,11 +139,11 @@ public sealed class QuestProgressTests
     private static QuestRule Quest(int streak, int duplication) =>
         new(Guid.Parse("0199a8f0-0000-7000-8000-000000000001"), "signin_three", streak, duplication);
 
-    private static string Describe(SignInOutcome outcome) => outcome.Result switch
+    private static string Describe(CountOutcome outcome) => outcome.Result switch
     {
-        SignInResult.Progressed => "+",
-        SignInResult.Completed => outcome.Completion.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        SignInResult.LimitReached => "=",
+        CountResult.Progressed => "+",
+        CountResult.Completed => outcome.Completion.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        CountResult.LimitReached => "=",
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
     };
 }

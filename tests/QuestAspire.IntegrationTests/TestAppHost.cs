@@ -12,6 +12,9 @@ public static class TestAppHost
     public static readonly TimeSpan StopTimeout = TimeSpan.FromMinutes(1);
     public const string AdminPassword = "test-admin-password-1";
 
+    /// <summary>The key apps report any player's events with (<c>X-Service-Key</c>).</summary>
+    public const string EventsServiceKey = "test-events-service-key-0123456789";
+
     /// <summary>The first lockout of an account in test runs (the shipped default is a minute).</summary>
     public static readonly TimeSpan LockoutDuration = TimeSpan.FromSeconds(3);
 
@@ -27,6 +30,7 @@ public static class TestAppHost
         $"--{InfrastructureModeExtensions.ConfigurationKey}={InfrastructureMode.LocalProcesses}",
         $"--{LocalState.StateDirectoryKey}={stateDirectory}",
         $"--Parameters:{ResourceNames.AdminPassword}={AdminPassword}",
+        $"--Parameters:{ResourceNames.EventsServiceKey}={EventsServiceKey}",
         .. extra,
     ];
 

@@ -26,6 +26,14 @@ public sealed class QuestEntityTypeConfiguration : IEntityTypeConfiguration<Ques
         builder.Property(q => q.IsActive).HasColumnName("is_active");
         builder.Property(q => q.Version).HasColumnName("version");
         builder.Property(q => q.RewardId).HasColumnName("reward_id");
+        builder.Property(q => q.EventType).HasColumnName("event_type").HasMaxLength(CatalogRules.MaxEventTypeLength);
+        builder.Property(q => q.Kind).HasColumnName("kind").HasMaxLength(20);
+        builder.Property(q => q.Freezes).HasColumnName("freezes");
+        builder.Property(q => q.Reset).HasColumnName("reset").HasMaxLength(100);
+        builder.Property(q => q.StartsAt).HasColumnName("starts_at");
+        builder.Property(q => q.EndsAt).HasColumnName("ends_at");
+        builder.Property(q => q.PreconditionIds).HasColumnName("precondition_ids");
+        builder.Property(q => q.ValueMode).HasColumnName("value_mode").HasMaxLength(10);
 
         // A reward that quests pay cannot be deleted, only deactivated.
         builder.HasOne(q => q.Reward).WithMany().HasForeignKey(q => q.RewardId)

@@ -60,6 +60,27 @@ namespace QuestAspire.Processing.Worker.Infrastructure.Migrations
                     b.ToTable("events", (string)null);
                 });
 
+            modelBuilder.Entity("QuestAspire.Processing.Worker.Model.PlayerZone", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("time_zone");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("player_zones", (string)null);
+                });
+
             modelBuilder.Entity("QuestAspire.Processing.Worker.Model.QuestProgress", b =>
                 {
                     b.Property<Guid>("UserId")
@@ -70,19 +91,36 @@ namespace QuestAspire.Processing.Worker.Infrastructure.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("quest_id");
 
+                    b.Property<DateTimeOffset>("PeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_start");
+
                     b.Property<int>("Completions")
                         .HasColumnType("integer")
                         .HasColumnName("completions");
 
-                    b.Property<int>("Progress")
+                    b.PrimitiveCollection<int[]>("Days")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("days");
+
+                    b.Property<int>("FreezesUsed")
                         .HasColumnType("integer")
+                        .HasColumnName("freezes_used");
+
+                    b.Property<long>("Progress")
+                        .HasColumnType("bigint")
                         .HasColumnName("progress");
+
+                    b.Property<int>("SpentThrough")
+                        .HasColumnType("integer")
+                        .HasColumnName("spent_through");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
-                    b.HasKey("UserId", "QuestId");
+                    b.HasKey("UserId", "QuestId", "PeriodStart");
 
                     b.ToTable("quest_progress", (string)null);
                 });
