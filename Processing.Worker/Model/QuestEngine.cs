@@ -103,16 +103,32 @@ public sealed class QuestEngine(TimeSpan graceWindow)
         return quest.IsOpenAt(e.OccurredAt) ? null : CountReason.OutsideWindow;
     }
 
+    /// <summary>
+    /// Applies an event to every quest that uses it, in order. Preconditions are judged before the
+    /// event changes anything: the event that completes a quest counts toward the next one of a
+    /// chain only from the next event on.
+    /// </summary>
+    public List<(QuestRule Quest, QuestOutcome Outcome)> Apply(IReadOnlyList<QuestRule> quests, QuestEvent e, PlayerProgress player, DateTimeOffset now)
+    {
+        var used = quests.Where(q => Uses(q, e)).Select(q => (Quest: q, Locked: IsLocked(q, player))).ToList();
+        return [.. used.Select(u => (u.Quest, Apply(u.Quest, e, player, now, u.Locked)))];
+    }
+
     /// <summary>Applies an event the quest uses (see <see cref="Uses"/>) to the player's progress.</summary>
-    public QuestOutcome Apply(QuestRule quest, QuestEvent e, PlayerProgress player, DateTimeOffset now)
+    public QuestOutcome Apply(QuestRule quest, QuestEvent e, PlayerProgress player, DateTimeOffset now) =>
+        Apply(quest, e, player, now, IsLocked(quest, player));
+
+    /// <summary>Whether a precondition of the quest is not completed yet.</summary>
+    public static bool IsLocked(QuestRule quest, PlayerProgress player) => quest.PreconditionIds.Any(id => player.CompletionsOf(id) == 0);
+
+    private QuestOutcome Apply(QuestRule quest, QuestEvent e, PlayerProgress player, DateTimeOffset now, bool locked)
     {
         if (Screen(quest, e, now) is { } screened)
         {
             return new(screened, null, 0, 0);
         }
 
-        // Checked before this event changes anything: the event that completes a quest starts the next one of a chain only from the next event on.
-        if (quest.PreconditionIds.Any(id => player.CompletionsOf(id) == 0))
+        if (locked)
         {
             return new(CountReason.PreconditionNotMet, null, 0, 0);
         }

@@ -219,9 +219,8 @@ public sealed class QuestEventHandler(
             }
 
             var player = players[userId];
-            foreach (var quest in quests.Active.Where(q => QuestEngine.Uses(q, quested)))
+            foreach (var (quest, outcome) in engine.Apply(quests.Active, quested, player, now))
             {
-                var outcome = engine.Apply(quest, quested, player, now);
                 if (outcome is { Counted: true, Row: { } row })
                 {
                     changes.Updated.Add(row);
