@@ -651,7 +651,8 @@ public sealed class CatalogApiTests(AppFixture fixture) : IAsyncLifetime
     {
         reply.AssertStatus(reply.Status == HttpStatusCode.Created ? HttpStatusCode.Created : HttpStatusCode.OK);
         var quest = reply.Json;
-        string[] contract = ["quest_id", "name", "description", "streak", "duplication", "auto_claim", "is_active", "version", "reward"];
+        string[] contract = ["quest_id", "name", "description", "streak", "duplication", "auto_claim", "is_active", "version", "reward",
+            "event_type", "kind", "freezes", "reset", "starts_at", "ends_at", "precondition_ids", "value_mode"];
         Assert.True(quest.EnumerateObject().Select(p => p.Name).SequenceEqual(contract), $"not the quest contract {string.Join(",", contract)}: {reply.Body}");
         Assert.True(
             quest.GetProperty("name").GetString() == name
