@@ -33,6 +33,13 @@ public sealed record QuestResponse(
 
     public string ValueMode { get; init; } = QuestSettings.CountMode;
 
+    // By value, the precondition list too (a record compares a list member by reference): the same JSON is the same quest.
+    public bool Equals(QuestResponse? other) =>
+        other is not null && System.Text.Json.JsonSerializer.Serialize(this, QuestAspire.ServiceDefaults.Api.ApiDefaults.JsonOptions)
+            == System.Text.Json.JsonSerializer.Serialize(other, QuestAspire.ServiceDefaults.Api.ApiDefaults.JsonOptions);
+
+    public override int GetHashCode() => HashCode.Combine(QuestId, Version);
+
     public static QuestResponse From(Quest quest) => new(
         quest.Id,
         quest.Name,

@@ -30,7 +30,7 @@ public sealed class CatalogEventsTests
         Assert.Equal(["catalog_version", "quest"], Names(data));
         Assert.Equal(42, data.GetProperty("catalog_version").GetInt64());
         var snapshot = data.GetProperty("quest");
-        Assert.Equal(["quest_id", "name", "description", "streak", "duplication", "auto_claim", "is_active", "version", "reward"], Names(snapshot));
+        Assert.Equal(["quest_id", "name", "description", "streak", "duplication", "auto_claim", "is_active", "version", "reward", "event_type", "kind", "freezes", "reset", "starts_at", "ends_at", "precondition_ids", "value_mode"], Names(snapshot));
         Assert.Equal(42, snapshot.GetProperty("version").GetInt64());
         Assert.Equal(quest.Id, snapshot.GetProperty("quest_id").GetGuid());
         Assert.Equal(["reward_id", "name", "item", "qty", "is_active", "version"], Names(snapshot.GetProperty("reward")));

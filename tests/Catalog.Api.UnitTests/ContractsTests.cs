@@ -16,7 +16,7 @@ public sealed class ContractsTests
         var json = JsonSerializer.Serialize(quest, ApiDefaults.JsonOptions);
 
         Assert.Equal(
-            """{"quest_id":"0199a1b2-0000-7000-8000-000000000002","name":"signin_three","description":"Sign in 3 times","streak":3,"duplication":2,"auto_claim":false,"is_active":true,"version":2,"reward":{"reward_id":"0199a1b2-0000-7000-8000-000000000001","name":"signin_three","item":"diamond","qty":10,"is_active":true,"version":1}}""",
+            """{"quest_id":"0199a1b2-0000-7000-8000-000000000002","name":"signin_three","description":"Sign in 3 times","streak":3,"duplication":2,"auto_claim":false,"is_active":true,"version":2,"reward":{"reward_id":"0199a1b2-0000-7000-8000-000000000001","name":"signin_three","item":"diamond","qty":10,"is_active":true,"version":1},"event_type":"sign_in","kind":"count","freezes":0,"reset":null,"starts_at":null,"ends_at":null,"precondition_ids":[],"value_mode":"count"}""",
             json);
     }
 
