@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using QuestAspire.ServiceDefaults.Api;
 
 namespace QuestAspire.Catalog.Api.Services;
 
@@ -60,9 +58,7 @@ public sealed class CatalogReadModel(CatalogDbContext db, CatalogProjectionSigna
         return rebuilt;
     }
 
-    // The same documents under the same ids, compared as JSON: a record's list member (a quest's
-    // precondition_ids) compares by reference, so record equality would call equal lists different.
+    // The same documents (records compare by value; QuestResponse compares its precondition list too) under the same ids.
     private static bool Same<T>(IReadOnlyCollection<T> old, Dictionary<Guid, T> rebuilt, Func<T, Guid> id) =>
-        old.Count == rebuilt.Count && old.All(o => rebuilt.TryGetValue(id(o), out var r)
-            && JsonSerializer.Serialize(o, ApiDefaults.JsonOptions) == JsonSerializer.Serialize(r, ApiDefaults.JsonOptions));
+        old.Count == rebuilt.Count && old.All(o => rebuilt.TryGetValue(id(o), out var r) && EqualityComparer<T>.Default.Equals(o, r));
 }

@@ -57,8 +57,8 @@ public static partial class EventsApi
     }
 
     public static async Task<Results<Accepted<AppEventAccepted>, ValidationProblem, UnauthorizedHttpResult, ForbidHttpResult>> ReportAsync(
-        AppEventRequest? request, HttpContext context, ProcessingDbContext db, IOptions<EventReportingOptions> options, TimeProvider timeProvider,
-        ILoggerFactory loggers, CancellationToken cancellationToken)
+        AppEventRequest? request, HttpContext context, ProcessingDbContext db, OutboxSignal outboxSignal, IOptions<EventReportingOptions> options,
+        TimeProvider timeProvider, ILogger<AppEventRequest> logger, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var byService = context.Request.Headers.TryGetValue(EventReportingOptions.HeaderName, out var key);
@@ -101,10 +101,10 @@ public static partial class EventsApi
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             // Sent before: already on its way (or counted). The same answer, and counted once.
-            loggers.CreateLogger(typeof(EventsApi)).LogInformation("Event {EventId} was reported again; it counts once", e.EventId);
+            logger.LogInformation("Event {EventId} was reported again; it counts once", e.EventId);
         }
 
-        context.RequestServices.GetRequiredService<OutboxSignal>().Notify();
+        outboxSignal.Notify();
         return TypedResults.Accepted($"/api/users/{userId}/events", new AppEventAccepted(e.EventId));
     }
 

@@ -21,17 +21,6 @@ public enum CountReason
 public readonly record struct QuestOutcome(CountReason Reason, QuestProgress? Row, int Completion, int Completions)
 {
     public bool Counted => Reason == CountReason.Counted;
-
-    public static string Describe(CountReason reason) => reason switch
-    {
-        CountReason.Counted => "counted",
-        CountReason.LimitReached => "limit reached",
-        CountReason.OutsideWindow => "outside window",
-        CountReason.PreconditionNotMet => "precondition not met",
-        CountReason.TooLate => "too late",
-        CountReason.DayAlreadyCounted => "day already counted",
-        _ => reason.ToString(),
-    };
 }
 
 /// <summary>
@@ -58,8 +47,6 @@ public sealed class PlayerProgress(Guid userId, DateTimeZone zone)
         _completions[questId] = _completions.GetValueOrDefault(questId) + completions;
 
     public int CompletionsOf(Guid questId) => _completions.GetValueOrDefault(questId);
-
-    public QuestProgress? Find(Guid questId, DateTimeOffset periodStart) => _rows.GetValueOrDefault((questId, periodStart.ToUniversalTime()));
 
     public QuestProgress Row(Guid questId, DateTimeOffset periodStart, DateTimeOffset now)
     {

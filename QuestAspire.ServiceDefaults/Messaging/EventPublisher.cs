@@ -28,49 +28,38 @@ public sealed class EventPublisher(IConnection connection, ILogger<EventPublishe
         }, body, cancellationToken);
 
     /// <summary>Publishes with the given properties (a retried or replayed message keeps its own), persistent and mandatory.</summary>
-    public async Task PublishAsync(string exchange, string routingKey, BasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    public Task PublishAsync(string exchange, string routingKey, BasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         properties.DeliveryMode = DeliveryModes.Persistent;
-        await _lock.WaitAsync(cancellationToken);
-        try
-        {
-            var channel = await GetChannelAsync(cancellationToken);
-            // mandatory: an event no queue is bound for is returned, and the confirm fails.
-            await channel.BasicPublishAsync(exchange, routingKey, mandatory: true, properties, body, cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogWarning(e, "Publishing {EventType} {MessageId} to {Exchange}/{RoutingKey} failed", properties.Type, properties.MessageId, exchange, routingKey);
-            await ResetChannelAsync();
-            throw;
-        }
-        finally
-        {
-            _lock.Release();
-        }
+        // mandatory: an event no queue is bound for is returned, and the confirm fails.
+        return PublishOneAsync(exchange, routingKey, properties, body, mandatory: true, cancellationToken);
     }
 
     /// <summary>
     /// Publishes a notification: not persistent and not mandatory, so one no queue is bound for
     /// is dropped (nobody is listening) rather than refused. For what may be lost, never for events.
     /// </summary>
-    public async Task NotifyAsync(string exchange, IntegrationEvent notification, CancellationToken cancellationToken)
-    {
-        var properties = new BasicProperties
+    public Task NotifyAsync(string exchange, IntegrationEvent notification, CancellationToken cancellationToken) =>
+        PublishOneAsync(exchange, notification.EventType, new BasicProperties
         {
             MessageId = notification.EventId.ToString(),
             Type = notification.EventType,
             ContentType = "application/json",
             DeliveryMode = DeliveryModes.Transient,
-        };
+        }, notification.Serialize(), mandatory: false, cancellationToken);
+
+    private async Task PublishOneAsync(
+        string exchange, string routingKey, BasicProperties properties, ReadOnlyMemory<byte> body, bool mandatory, CancellationToken cancellationToken)
+    {
         await _lock.WaitAsync(cancellationToken);
         try
         {
             var channel = await GetChannelAsync(cancellationToken);
-            await channel.BasicPublishAsync(exchange, notification.EventType, mandatory: false, properties, notification.Serialize(), cancellationToken);
+            await channel.BasicPublishAsync(exchange, routingKey, mandatory, properties, body, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            logger.LogWarning(e, "Publishing {EventType} {MessageId} to {Exchange}/{RoutingKey} failed", properties.Type, properties.MessageId, exchange, routingKey);
             await ResetChannelAsync();
             throw;
         }

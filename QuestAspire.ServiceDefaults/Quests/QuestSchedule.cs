@@ -105,8 +105,8 @@ public abstract class QuestSchedule
 
     /// <summary>
     /// Cron occurrences computed on the player's wall clock (Cronos over local time read as UTC),
-    /// then placed in the zone leniently: a boundary in a skipped hour moves to the first instant
-    /// after the gap, and one in a repeated hour takes its first occurrence. Cronos has no
+    /// then placed in the zone leniently: a boundary in a skipped hour moves forward by the length
+    /// of the gap (02:30 becomes 03:30), and one in a repeated hour takes its first occurrence. Cronos has no
     /// "previous occurrence", so the period start is the last occurrence in a look-back window
     /// that widens until one is found.
     /// </summary>

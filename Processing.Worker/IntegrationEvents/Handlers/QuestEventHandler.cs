@@ -58,7 +58,8 @@ public sealed class QuestEventHandler(
     {
         logger.LogDebug("Handling {Count} event(s), first {EventId}", events.Count, events[0].Event.EventId);
         var quests = await events.StepAsync("catalog lookup", GetQuestsAsync, cancellationToken);
-        var incoming = events.Select(Read).ToList();
+        var recordedAt = timeProvider.GetUtcNow();
+        var incoming = events.Select(e => Read(e, recordedAt)).ToList();
 
         var changes = new BatchChanges();
         var strategy = db.Database.CreateExecutionStrategy();
@@ -99,10 +100,9 @@ public sealed class QuestEventHandler(
     }
 
     // An app event is logged under the app's own type, with its value; everything else as it came.
-    private Incoming Read(ReceivedEvent received)
+    private static Incoming Read(ReceivedEvent received, DateTimeOffset now)
     {
         var e = received.Event;
-        var now = timeProvider.GetUtcNow();
         switch (e.EventType)
         {
             case MessagingNames.AppEvent:
@@ -130,7 +130,11 @@ public sealed class QuestEventHandler(
         // Read after the locks: whatever another replica was writing for these players is committed by now.
         var eventIds = incoming.Select(i => i.Received.Event.EventId).Distinct().ToArray();
         var recorded = await db.Events.Where(e => eventIds.Contains(e.EventId)).Select(e => e.EventId).ToHashSetAsync(cancellationToken);
-        var zones = await db.PlayerZones.AsNoTracking().Where(z => userIds.Contains(z.UserId)).ToDictionaryAsync(z => z.UserId, cancellationToken);
+        // Zones matter only to quests with periods or days, and to the batch's own zone changes: the seed quest alone needs no read.
+        var needsZones = incoming.Any(i => i.Event is null) || quests.Active.Any(q => q.Reset != QuestSchedule.Never || q.Kind == QuestKind.DailyStreak);
+        var zones = needsZones
+            ? await db.PlayerZones.AsNoTracking().Where(z => userIds.Contains(z.UserId)).ToDictionaryAsync(z => z.UserId, cancellationToken)
+            : [];
 
         // The batch's own zone changes apply before its other events are counted.
         foreach (var change in incoming.Where(i => i.Event is null && !recorded.Contains(i.Received.Event.EventId)))
@@ -188,7 +192,8 @@ public sealed class QuestEventHandler(
     {
         var now = timeProvider.GetUtcNow();
         var (players, recorded) = (locked.Players, locked.Recorded);
-        changes.Zones.AddRange(locked.Zones.Values.Where(z => incoming.Any(i => i.Event is null && i.Received.Event.UserId == z.UserId)));
+        var zoneChanged = incoming.Where(i => i.Event is null).Select(i => i.Received.Event.UserId).ToHashSet();
+        changes.Zones.AddRange(locked.Zones.Values.Where(z => zoneChanged.Contains(z.UserId)));
         foreach (var (received, e, logged) in incoming)
         {
             using var trace = received.EnterTrace();
