@@ -7,12 +7,13 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.JsonWebTokens;
 using QuestAspire.Processing.Worker.Contracts;
 using QuestAspire.Processing.Worker.Services;
+using QuestAspire.ServiceDefaults.Api;
 using QuestAspire.ServiceDefaults.Authentication;
 using QuestAspire.ServiceDefaults.Quests;
 
 namespace QuestAspire.Processing.Worker.Apis;
 
-public sealed record ProgressServices(ProcessingDbContext Db, QuestCatalog Catalog, TimeProvider Time);
+public sealed record ProgressServices(ProcessingDbContext Db, QuestCatalog Catalog, QuestEngine Engine, TimeProvider Time);
 
 /// <summary>A user's quest progress and event log. Players read their own; admins read anyone's.</summary>
 public static class ProgressApi
@@ -27,6 +28,7 @@ public static class ProgressApi
         var api = app.MapGroup("/api/users/{id:guid}").RequireAuthorization().WithTags("Progress");
         api.MapGet("/progress", GetProgressAsync).WithName("GetQuestProgress");
         api.MapGet("/events", GetEventsAsync).WithName("GetEvents");
+        api.MapGet("/quests/{questId:guid}/explain", ExplainAsync).WithName("ExplainQuest");
         return api;
     }
 
@@ -150,6 +152,45 @@ public static class ProgressApi
         var items = entries.Select(e => new EventResponse(
             e.EventId, e.EventType, e.UserId, e.OccurredAt, e.RecordedAt, JsonSerializer.Deserialize<JsonElement>(e.Data))).ToList();
         return TypedResults.Ok(new PagedResponse<EventResponse>(items, pageNumber, size, total));
+    }
+
+    /// <summary>
+    /// Why a quest shows what it shows: the player's whole log replayed through the rules from zero
+    /// (<see cref="LogReplay"/>) with the active quests, and this one, as the catalog defines them
+    /// now; one entry per event of a type the quest uses, oldest first, with what it did.
+    /// </summary>
+    public static async Task<Results<Ok<ExplainResponse>, ForbidHttpResult, NotFoundProblem, ProblemHttpResult>> ExplainAsync(
+        Guid id, Guid questId, ClaimsPrincipal user, [AsParameters] ProgressServices services, CancellationToken cancellationToken)
+    {
+        if (!CanRead(user, id))
+        {
+            return TypedResults.Forbid();
+        }
+
+        if (!services.Catalog.IsLoaded)
+        {
+            return TypedResults.Problem("The quest catalog has not been loaded yet; try again shortly.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        var catalog = services.Catalog.Current();
+        if (!catalog.Quests.TryGetValue(questId, out var quest))
+        {
+            return new NotFoundProblem($"The catalog has no quest {questId}.", "Quest not found");
+        }
+
+        var log = await services.Db.Events.AsNoTracking().Where(e => e.UserId == id).ToListAsync(cancellationToken);
+        var quests = catalog.Active.Contains(quest) ? catalog.Active : [.. catalog.Active, quest];
+        var player = new PlayerProgress(id, QuestSchedule.ZoneOf(null));
+        var explained = new List<ExplainedEvent>();
+        LogReplay.Replay(services.Engine, quests, LogReplay.InProcessingOrder(log), _ => player, (e, q, outcome) =>
+        {
+            if (q.QuestId == questId)
+            {
+                explained.Add(new ExplainedEvent(e.EventId, e.EventType, e.OccurredAt, outcome.Counted, LogReplay.Describe(outcome.Reason)));
+            }
+        });
+
+        return TypedResults.Ok(new ExplainResponse([.. explained.OrderBy(e => e.OccurredAt).ThenBy(e => e.EventId)]));
     }
 
     private static bool TryParseInRange(string? value, int missing, int min, int max, out int result)

@@ -60,3 +60,9 @@ public sealed record EventResponse(
 
 /// <summary>One page of a list: <c>{ items, page, page_size, total }</c>; pages count from 1.</summary>
 public sealed record PagedResponse<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);
+
+/// <summary>Why a quest shows what it shows: <c>{ events: [...] }</c>, every logged event of a type the quest uses, oldest first.</summary>
+public sealed record ExplainResponse(IReadOnlyList<ExplainedEvent> Events);
+
+/// <summary>One event and what the rules made of it: <c>{ event_id, event_type, occurred_at, counted, reason }</c>.</summary>
+public sealed record ExplainedEvent(Guid EventId, string EventType, DateTimeOffset OccurredAt, bool Counted, string Reason);

@@ -1,0 +1,54 @@
+using System.Net;
+using System.Text.Json;
+
+namespace QuestAspire.IntegrationTests;
+
+/// <summary><c>GET /api/users/{id}/quests/{quest_id}/explain</c> through the running system: the player's log replayed through the rules.</summary>
+public sealed class ExplainTests(AppFixture fixture) : IDisposable
+{
+    private readonly QuestApiClient _api = new(fixture.App);
+
+    [Fact]
+    public async Task ReferenceScenario_NineSignIns_SixCountedThreeLimitReached()
+    {
+        var questId = await _api.GetQuestIdAsync("signin_three");
+        var (userId, _, token) = await _api.NewPlayerSignedInAsync(signIns: 9);
+        await QuestApiClient.EventuallyAsync(() => _api.GetEventsAsync(userId, token),
+            events => events.Count(e => e.GetProperty("event_type").GetString() is "UserSignIn" or "NewUserSignIn") == 9, "nine sign-ins in the log");
+
+        var explained = (await QuestApiClient.GetAsync(_api.Processing, $"/api/users/{userId}/quests/{questId}/explain", token))
+            .GetProperty("events").EnumerateArray().ToList();
+
+        Assert.Equal(9, explained.Count);
+        Assert.Equal([.. Enumerable.Repeat("counted", 6), .. Enumerable.Repeat("limit reached", 3)], explained.Select(e => e.GetProperty("reason").GetString()));
+        Assert.Equal([.. Enumerable.Repeat(true, 6), .. Enumerable.Repeat(false, 3)], explained.Select(e => e.GetProperty("counted").GetBoolean()));
+        Assert.Equal("NewUserSignIn", explained[0].GetProperty("event_type").GetString());
+        var times = explained.Select(e => e.GetProperty("occurred_at").GetDateTimeOffset()).ToList();
+        Assert.Equal(times.Order(), times); // oldest first
+    }
+
+    [Fact]
+    public async Task AnotherPlayersExplain_IsForbidden_AnUnknownQuestIsNotFound()
+    {
+        var questId = await _api.GetQuestIdAsync("signin_three");
+        var (userId, _, token) = await _api.NewPlayerSignedInAsync(signIns: 1);
+        var (_, _, otherToken) = await _api.NewPlayerSignedInAsync(signIns: 1);
+
+        using (var other = await QuestApiClient.SendAsync(_api.Processing, HttpMethod.Get, $"/api/users/{userId}/quests/{questId}/explain", otherToken))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+        }
+
+        using (var unknown = await QuestApiClient.SendAsync(_api.Processing, HttpMethod.Get, $"/api/users/{userId}/quests/{Guid.NewGuid()}/explain", token))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+            Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+        }
+
+        var admin = await _api.AdminTokenAsync();
+        var asAdmin = await QuestApiClient.GetAsync(_api.Processing, $"/api/users/{userId}/quests/{questId}/explain", admin);
+        Assert.Equal(JsonValueKind.Array, asAdmin.GetProperty("events").ValueKind);
+    }
+
+    public void Dispose() => _api.Dispose();
+}
