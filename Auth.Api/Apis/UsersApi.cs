@@ -8,6 +8,7 @@ using QuestAspire.Auth.Api.Model;
 using QuestAspire.Auth.Api.Services;
 using QuestAspire.ServiceDefaults.Api;
 using QuestAspire.ServiceDefaults.Messaging;
+using QuestAspire.ServiceDefaults.Quests;
 
 namespace QuestAspire.Auth.Api.Apis;
 
@@ -24,6 +25,7 @@ public static class UsersApi
         me.MapGet("/claims", GetMyClaimsAsync);
         me.MapPost("/claims/{claimId:guid}/claim", ClaimAsync);
         me.MapPut("/password", ChangePasswordAsync);
+        me.MapPut("/time-zone", SetTimeZoneAsync);
 
         var admin = api.MapGroup("/{userId:guid}").RequireAuthorization(Policies.Admin);
         admin.MapPost("/ban", (Guid userId, [AsParameters] AuthServices services, CancellationToken ct) => SetBannedAsync(userId, true, services, ct));
@@ -227,11 +229,56 @@ public static class UsersApi
         return TypedResults.NoContent();
     }
 
+    /// <summary>
+    /// The signed-in player's time zone, an IANA id matched without regard to case and stored in
+    /// tzdb's spelling. The worker learns it from the <c>TimeZoneChanged</c> saved with it.
+    /// </summary>
+    public static async Task<Results<NoContent, ValidationProblem, NotFoundProblem>> SetTimeZoneAsync(
+        TimeZoneRequest request, ClaimsPrincipal principal, [AsParameters] AuthServices services, CancellationToken cancellationToken)
+    {
+        if (QuestSchedule.CanonicalZoneId(request.TimeZone) is not { } zone)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["time_zone"] = [$"time_zone must be an IANA time zone id such as \"Europe/Berlin\" or \"UTC\" (at most {QuestSchedule.MaxZoneIdLength} characters)."],
+            });
+        }
+
+        var userId = principal.GetUserId();
+        var user = await services.Db.Users.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
+        // A sign-in of the same player at the same moment changes its row version: read it again and retry.
+        for (var attempt = 1; user is not null; attempt++)
+        {
+            if (!user.ChangeTimeZone(zone))
+            {
+                return TypedResults.NoContent();
+            }
+
+            try
+            {
+                await SaveWithEventAsync(services, MessagingNames.TimeZoneChanged, user.Id, new TimeZoneChangedData(zone), cancellationToken);
+                services.Logger.LogInformation("User {UserId} set time zone {TimeZone}", user.Id, zone);
+                return TypedResults.NoContent();
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            {
+                services.Db.ChangeTracker.Clear();
+                user = await services.Db.Users.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
+            }
+        }
+
+        return UserNotFound();
+    }
+
     /// <summary>Saves the user with, in the same transaction, the event that tells every service its new stamp.</summary>
-    public static async Task SaveWithStampChangeAsync(AuthServices services, User user, CancellationToken cancellationToken)
+    public static Task SaveWithStampChangeAsync(AuthServices services, User user, CancellationToken cancellationToken) =>
+        SaveWithEventAsync(services, MessagingNames.SecurityStampChanged, user.Id, new SecurityStampChangedData(user.SecurityStamp), cancellationToken);
+
+    /// <summary>Saves the tracked changes and, in the same transaction, an event about the user in the outbox.</summary>
+    private static async Task SaveWithEventAsync(AuthServices services, string eventType, Guid userId, object data, CancellationToken cancellationToken)
     {
         var now = services.Time.GetUtcNow();
-        var changed = IntegrationEvent.Create(MessagingNames.SecurityStampChanged, user.Id, now, new SecurityStampChangedData(user.SecurityStamp));
+        var changed = IntegrationEvent.Create(eventType, userId, now, data);
         services.Db.OutboxMessages.Add(OutboxMessage.Create(changed, now));
         await services.Db.SaveChangesAsync(cancellationToken);
         services.OutboxSignal.Notify();

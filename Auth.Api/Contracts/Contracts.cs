@@ -16,10 +16,13 @@ public sealed record CreatedUser(Guid UserId, string UserName);
 
 public sealed record CreateUsersResponse(IReadOnlyList<CreatedUser> Users);
 
-public sealed record UserResponse(Guid UserId, string UserName, UserStatus Status, string Role, long Gold, long Diamond)
+public sealed record UserResponse(Guid UserId, string UserName, UserStatus Status, string Role, long Gold, long Diamond, string TimeZone)
 {
-    public static UserResponse From(User user) => new(user.Id, user.UserName, user.Status, user.Role, user.Gold, user.Diamond);
+    public static UserResponse From(User user) => new(user.Id, user.UserName, user.Status, user.Role, user.Gold, user.Diamond, user.TimeZone);
 }
+
+/// <summary><c>PUT /users/me/time-zone</c>: <c>{ "time_zone": "Asia/Tokyo" }</c>, an IANA id.</summary>
+public sealed record TimeZoneRequest(string? TimeZone);
 
 public sealed record WalletResponse(long Gold, long Diamond);
 

@@ -48,6 +48,11 @@ public sealed class User
 
     public DateTimeOffset CreatedAt { get; private set; }
 
+    /// <summary>The player's IANA time zone (tzdb spelling): daily and weekly quests and day streaks count in it.</summary>
+    public string TimeZone { get; private set; } = DefaultTimeZone;
+
+    public const string DefaultTimeZone = "UTC";
+
     /// <summary>Postgres' row version: two writers of the same user cannot both win.</summary>
     public uint Version { get; private set; }
 
@@ -113,6 +118,18 @@ public sealed class User
     {
         PasswordHash = passwordHash;
         RotateSecurityStamp();
+    }
+
+    /// <summary>Sets the player's zone (an id <see cref="ServiceDefaults.Quests.QuestSchedule.CanonicalZoneId"/> accepted); false when it is the zone held.</summary>
+    public bool ChangeTimeZone(string timeZone)
+    {
+        if (TimeZone == timeZone)
+        {
+            return false;
+        }
+
+        TimeZone = timeZone;
+        return true;
     }
 
     public void RotateSecurityStamp() => SecurityStamp = NewSecurityStamp();

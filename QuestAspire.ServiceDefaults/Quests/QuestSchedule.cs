@@ -64,6 +64,24 @@ public abstract class QuestSchedule
         }
     }
 
+    /// <summary>
+    /// The tzdb spelling of an IANA zone id, matched without regard to case (<c>asia/tokyo</c> is
+    /// <c>Asia/Tokyo</c>); null when tzdb has no such zone.
+    /// </summary>
+    public static string? CanonicalZoneId(string? timeZone)
+    {
+        if (string.IsNullOrWhiteSpace(timeZone) || timeZone.Length > MaxZoneIdLength)
+        {
+            return null;
+        }
+
+        return DateTimeZoneProviders.Tzdb.GetZoneOrNull(timeZone)?.Id
+            ?? DateTimeZoneProviders.Tzdb.Ids.FirstOrDefault(id => string.Equals(id, timeZone, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>The longest IANA id is well under this; a longer text is not a zone.</summary>
+    public const int MaxZoneIdLength = 64;
+
     /// <summary>The player's zone: an unknown or missing id (never stored by Auth, but data may be old) is UTC.</summary>
     public static DateTimeZone ZoneOf(string? timeZone) =>
         (timeZone is null ? null : DateTimeZoneProviders.Tzdb.GetZoneOrNull(timeZone)) ?? DateTimeZone.Utc;

@@ -256,6 +256,51 @@ public sealed class QuestKindsTests(AppFixture fixture) : IAsyncDisposable
         Assert.Contains("cycle", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task PlayerZone_SetInAuth_ReachesTheWorker_AndTwoUtcDatesAreOneTokyoDay()
+    {
+        var type = NewEventType();
+        var questId = await CreateQuestAsync(new { event_type = type, kind = "daily_streak" }, streak: 2, duplication: 1);
+        var (userId, _, token) = await _api.NewPlayerSignedInAsync(signIns: 1);
+
+        using (var set = await QuestApiClient.SendAsync(_api.Auth, HttpMethod.Put, "/users/me/time-zone", token, JsonContent.Create(new { time_zone = "asia/tokyo" })))
+        {
+            await QuestApiClient.EnsureStatusAsync(set, HttpStatusCode.NoContent);
+        }
+
+        Assert.Equal("Asia/Tokyo", (await _api.GetMeAsync(token)).GetProperty("time_zone").GetString()); // stored in tzdb's spelling
+        await ProgressOfAsync(userId, token, questId, p => p.GetProperty("time_zone").GetString() == "Asia/Tokyo"); // the worker learnt it from the event
+
+        // Yesterday in Tokyo, at 00:30 and at 23:30 local: two UTC dates, one Tokyo day, so one day of the streak.
+        var tokyo = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
+        var yesterday = TimeZoneInfo.ConvertTime(Now, tokyo).Date.AddDays(-1);
+        var early = new DateTimeOffset(yesterday.AddMinutes(30), tokyo.GetUtcOffset(yesterday));
+        var late = new DateTimeOffset(yesterday.AddHours(23).AddMinutes(30), tokyo.GetUtcOffset(yesterday));
+        Assert.NotEqual(early.UtcDateTime.Date, late.UtcDateTime.Date);
+        await ReportAsync(token, new { event_id = Guid.NewGuid(), event_type = type, occurred_at = early });
+        await ReportAsync(token, new { event_id = Guid.NewGuid(), event_type = type, occurred_at = late });
+        await WaitForLoggedAsync(userId, token, type, 2);
+
+        var streak = await ProgressOfAsync(userId, token, questId, p => p.GetProperty("updated_at").ValueKind != JsonValueKind.Null);
+        Assert.Equal((1, 0), (streak.GetProperty("streak_days").GetInt32(), streak.GetProperty("completions").GetInt32()));
+    }
+
+    [Theory]
+    [InlineData("Mars/Olympus_Mons")]
+    [InlineData("")]
+    [InlineData("+09:00")]
+    public async Task UnknownZone_IsAValidationProblem_AndTheZoneStays(string zone)
+    {
+        var (_, _, token) = await _api.NewPlayerSignedInAsync(signIns: 1);
+
+        using var response = await QuestApiClient.SendAsync(_api.Auth, HttpMethod.Put, "/users/me/time-zone", token, JsonContent.Create(new { time_zone = zone }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("time_zone", out _), $"the problem should name time_zone: {problem}");
+        Assert.Equal("UTC", (await _api.GetMeAsync(token)).GetProperty("time_zone").GetString());
+    }
+
     private static string NewEventType() => "test_" + Guid.NewGuid().ToString("N")[..12];
 
     private async Task<string> AdminAsync() => _admin ??= await _api.SignInAsync("admin", TestAppHost.AdminPassword);

@@ -34,11 +34,28 @@ public static class TestAppHost
         .. extra,
     ];
 
-    public static Task<IDistributedApplicationTestingBuilder> CreateBuilderAsync(string[] args, CancellationToken cancellationToken, bool dashboard = false) =>
-        DistributedApplicationTestingBuilder.CreateAsync<Projects.QuestAspire_AppHost>(
+    /// <summary>
+    /// The AppHost for a test run. Auth's endpoint is not behind the orchestrator's proxy, so the
+    /// testing builder's port randomizing does not reach it: it gets a free port here, or a second
+    /// AppHost (the shutdown test's, the benchmark's) would find the shared one's 5101 taken.
+    /// </summary>
+    public static async Task<IDistributedApplicationTestingBuilder> CreateBuilderAsync(string[] args, CancellationToken cancellationToken, bool dashboard = false)
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.QuestAspire_AppHost>(
             args,
             (options, _) => options.DisableDashboard = !dashboard,
             cancellationToken);
+        builder.CreateResourceBuilder<ProjectResource>(ResourceNames.AuthApi)
+            .WithEndpoint("http", endpoint => endpoint.Port = FreeLoopbackPort());
+        return builder;
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     /// <summary>
     /// Where a test run's dashboard is asked to listen (free loopback ports, so a developer's own
@@ -59,12 +76,7 @@ public static class TestAppHost
             $"--AppHost:DashboardApiKey={ApiKey}",
         ];
 
-        private static Uri FreeLoopbackUrl()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
-        }
+        private static Uri FreeLoopbackUrl() => new($"http://127.0.0.1:{FreeLoopbackPort()}");
     }
 
     /// <summary>

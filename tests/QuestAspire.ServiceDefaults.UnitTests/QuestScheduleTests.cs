@@ -70,4 +70,21 @@ public sealed class QuestScheduleTests
         Assert.Equal(DateTimeZone.Utc, QuestSchedule.ZoneOf("Mars/Olympus_Mons"));
         Assert.Equal("Asia/Tokyo", QuestSchedule.ZoneOf("Asia/Tokyo").Id);
     }
+
+    [Theory]
+    [InlineData("Asia/Tokyo", "Asia/Tokyo")]
+    [InlineData("asia/tokyo", "Asia/Tokyo")]
+    [InlineData("AMERICA/NEW_YORK", "America/New_York")]
+    [InlineData("UTC", "UTC")]
+    [InlineData("Mars/Olympus_Mons", null)]
+    [InlineData("+09:00", null)]
+    [InlineData("", null)]
+    [InlineData(" ", null)]
+    [InlineData(null, null)]
+    public void CanonicalZoneId_IsTzdbsSpelling_OrNullForNoZone(string? given, string? expected) =>
+        Assert.Equal(expected, QuestSchedule.CanonicalZoneId(given));
+
+    [Fact]
+    public void CanonicalZoneId_RefusesAnOverlongId() =>
+        Assert.Null(QuestSchedule.CanonicalZoneId(new string('a', QuestSchedule.MaxZoneIdLength + 1)));
 }

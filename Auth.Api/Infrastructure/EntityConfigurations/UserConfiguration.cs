@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using QuestAspire.Auth.Api.Model;
+using QuestAspire.ServiceDefaults.Quests;
 
 namespace QuestAspire.Auth.Api.Infrastructure.EntityConfigurations;
 
@@ -22,6 +23,7 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.Property(u => u.Gold).HasColumnName("gold");
         builder.Property(u => u.Diamond).HasColumnName("diamond");
         builder.Property(u => u.CreatedAt).HasColumnName("created_at");
+        builder.Property(u => u.TimeZone).HasColumnName("time_zone").HasMaxLength(QuestSchedule.MaxZoneIdLength).HasDefaultValue(User.DefaultTimeZone);
         builder.Property(u => u.Version).HasColumnName("xmin").HasColumnType("xid").ValueGeneratedOnAddOrUpdate().IsConcurrencyToken();
     }
 }
