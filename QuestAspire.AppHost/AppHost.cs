@@ -52,7 +52,9 @@ var processingWorker = builder.AddProject<Projects.Processing_Worker>(ResourceNa
     .WithHttpHealthCheck("/health")
     .WithDeadLetterReplay(jwtSigningKey);
 
+// RabbitMQ only for the progress pushes (ProgressChanged): no WaitFor, the Web runs without it.
 builder.AddProject<Projects.Web>(ResourceNames.Web)
+    .WithReference(rabbitmq)
     .WithReference(authApi).WaitFor(authApi)
     .WithReference(catalogApi).WaitFor(catalogApi)
     .WithReference(processingWorker).WaitFor(processingWorker)

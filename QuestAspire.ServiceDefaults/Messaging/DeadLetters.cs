@@ -21,8 +21,11 @@ public sealed record QueueDepth(string Queue, long DeadLetters, long Retrying);
 /// which the idempotent handlers absorb. It moves at most what was there when it began: a message
 /// that fails again and comes back is not replayed twice in one go.
 /// </summary>
-public sealed class DeadLetterService(IConnection connection, EventPublisher publisher, IEnumerable<ConsumedQueue> queues, ILogger<DeadLetterService> logger)
+public sealed class DeadLetterService(IServiceProvider services, EventPublisher publisher, IEnumerable<ConsumedQueue> queues, ILogger<DeadLetterService> logger)
 {
+    // Resolved when first used, as in EventPublisher: making this service must not wait for the broker.
+    private IConnection Connection => services.GetRequiredService<IConnection>();
+
     public const string ReplaysHeader = "x-questaspire-replays";
 
     private readonly IReadOnlyList<ConsumedQueue> _queues = [.. queues];
@@ -65,7 +68,7 @@ public sealed class DeadLetterService(IConnection connection, EventPublisher pub
     {
         var deadLetterQueue = MessagingNames.DeadLetterQueueOf(queue.Name);
         var waiting = await CountAsync(deadLetterQueue, cancellationToken);
-        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        await using var channel = await Connection.CreateChannelAsync(cancellationToken: cancellationToken);
         var moved = 0L;
         for (var i = 0L; i < waiting; i++)
         {
@@ -104,7 +107,7 @@ public sealed class DeadLetterService(IConnection connection, EventPublisher pub
     private async Task<long> CountAsync(string queue, CancellationToken cancellationToken)
     {
         // A passive declare of a missing queue closes the channel: one channel per look.
-        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        await using var channel = await Connection.CreateChannelAsync(cancellationToken: cancellationToken);
         try
         {
             return (await channel.QueueDeclarePassiveAsync(queue, cancellationToken)).MessageCount;

@@ -57,7 +57,6 @@ public sealed class EventConsumerOptions
 /// <see cref="RabbitMQTopology.DeliveryLimit"/> deliveries). Either way the consumer keeps going.
 /// </summary>
 public sealed class EventConsumer<THandler>(
-    IConnection connection,
     IServiceProvider services,
     IServiceScopeFactory scopeFactory,
     EventPublisher publisher,
@@ -82,6 +81,10 @@ public sealed class EventConsumer<THandler>(
     private async Task ConsumeAsync(Action connected, CancellationToken stoppingToken)
     {
         var subscribed = _options.EventTypes.ToHashSet(StringComparer.Ordinal);
+        // Resolved here, in the background, not in the constructor: the first resolution connects
+        // (with retries), and a hosted service's constructor that waits for the broker holds up the
+        // host's start, Kestrel included.
+        var connection = services.GetRequiredService<IConnection>();
         await using var channel = await connection.CreateChannelAsync(cancellationToken: stoppingToken);
         var queue = _options.Broadcast
             ? await RabbitMQTopology.DeclareBroadcastQueueAsync(channel, _options.Queue, _instance, _options.EventTypes, stoppingToken)

@@ -10,8 +10,13 @@ namespace QuestAspire.ServiceDefaults.Messaging;
 /// throws when it refuses it. RabbitMQ.Client creates the publish span and writes the W3C trace
 /// context into the message headers itself.
 /// </summary>
-public sealed class EventPublisher(IConnection connection, ILogger<EventPublisher> logger) : IAsyncDisposable
+public sealed class EventPublisher(IServiceProvider services, ILogger<EventPublisher> logger) : IAsyncDisposable
 {
+    // Resolved at the first publish, not when the publisher is made: the client integration
+    // connects (with retries) when the connection is first resolved, and a constructor that waits
+    // for the broker holds up the host's start, Kestrel included.
+    private IConnection Connection => services.GetRequiredService<IConnection>();
+
     private readonly SemaphoreSlim _lock = new(1, 1);
     private IChannel? _channel;
 
@@ -133,7 +138,7 @@ public sealed class EventPublisher(IConnection connection, ILogger<EventPublishe
         }
 
         await ResetChannelAsync();
-        var channel = await connection.CreateChannelAsync(
+        var channel = await Connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
             cancellationToken);
         channel.BasicReturnAsync += (_, args) =>

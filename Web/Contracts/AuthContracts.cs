@@ -8,6 +8,9 @@ public sealed record TokenResponse(string AccessToken, string TokenType, int Exp
 // Wallets are 64-bit in Auth (one quest can pay up to 10^10 over its life): read them as long.
 public sealed record UserProfile(Guid UserId, string UserName, string Status, string Role, long Gold, long Diamond)
 {
+    /// <summary>The player's IANA time zone; quests reset and count days in it.</summary>
+    public string TimeZone { get; init; } = "UTC";
+
     public Wallet Wallet => new(Gold, Diamond);
 }
 
@@ -31,3 +34,6 @@ public sealed record RewardClaim(
 public sealed record ClaimResult(RewardClaim Claim, Wallet Wallet);
 
 public sealed record SignUpRequest(string UserName, string Password);
+
+/// <summary>The body of <c>PUT /users/me/time-zone</c>.</summary>
+public sealed record TimeZoneRequest(string? TimeZone);

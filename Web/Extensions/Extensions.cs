@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Http.Resilience;
 using QuestAspire.ServiceDefaults.Api;
+using QuestAspire.ServiceDefaults.Messaging;
 using QuestAspire.ServiceDefaults.Telemetry;
+using QuestAspire.Web.IntegrationEvents.Handlers;
 using QuestAspire.Web.Services;
 
 namespace QuestAspire.Web.Extensions;
@@ -62,6 +64,24 @@ public static class Extensions
         builder.Services.AddHttpClient<CatalogClient>(http => http.BaseAddress = ServiceUri(ResourceNames.CatalogApi));
         builder.Services.AddHttpClient<ProcessingClient>(http => http.BaseAddress = ServiceUri(ResourceNames.ProcessingWorker));
         builder.Services.AddHttpClient<SystemStatusClient>();
+
+        builder.AddProgressPush();
+    }
+
+    // The worker's ProgressChanged notifications, on a queue of this replica's own
+    // (web-progress.{instance}, exclusive, gone with the process): every replica hears of every
+    // player, and raises it for the pages open on it. The broker is optional for the Web: without
+    // it pages still refresh on their slow timer, so its health check is not the Web's readiness.
+    private static void AddProgressPush(this IHostApplicationBuilder builder)
+    {
+        builder.AddRabbitMQClient(ResourceNames.RabbitMQ, settings => settings.DisableHealthChecks = true);
+        builder.Services.AddSingleton<ProgressHub>();
+        builder.AddEventConsumer<ProgressChangedHandler>(MessagingNames.WebProgressQueue, [MessagingNames.ProgressChanged], options =>
+        {
+            options.Broadcast = true;
+            options.PrefetchCount = 100;
+            options.MaxBatchSize = 100;
+        });
     }
 
     // Service discovery resolves these names to the endpoints the AppHost gave each service.

@@ -42,6 +42,11 @@ public abstract class ApiClient(HttpClient http, UserSession session)
         try
         {
             using var response = await http.SendAsync(request, cancellationToken);
+            if (response.IsSuccessStatusCode && typeof(T) == typeof(NoContent))
+            {
+                return ApiResult.Success((T)(object)NoContent.Instance);
+            }
+
             if (response.IsSuccessStatusCode)
             {
                 var value = await response.Content.ReadFromJsonAsync<T>(ApiDefaults.JsonOptions, cancellationToken);

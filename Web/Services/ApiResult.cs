@@ -32,3 +32,13 @@ public static class ApiResult
 
     public static ApiResult<T> Failure<T>(ApiError error) => new(default, error);
 }
+
+/// <summary>The value of a call whose success has no body (204).</summary>
+public sealed record NoContent
+{
+    public static readonly NoContent Instance = new();
+
+    private NoContent()
+    {
+    }
+}

@@ -31,6 +31,10 @@ public sealed class AuthClient(HttpClient http, UserSession session, WebTelemetr
     public Task<ApiResult<UserProfile>> GetMeAsync(CancellationToken cancellationToken, string? accessToken = null) =>
         SendAsync<UserProfile>(HttpMethod.Get, "/users/me", content: null, cancellationToken, accessToken);
 
+    /// <summary>The player's IANA time zone (204); an unknown one is a field error on <c>time_zone</c>.</summary>
+    public Task<ApiResult<NoContent>> SetTimeZoneAsync(string? timeZone, CancellationToken cancellationToken) =>
+        PutJsonAsync<NoContent>("/users/me/time-zone", new TimeZoneRequest(timeZone), cancellationToken);
+
     public Task<ApiResult<RewardClaim[]>> GetClaimsAsync(CancellationToken cancellationToken) =>
         GetAsync<RewardClaim[]>("/users/me/claims", cancellationToken);
 

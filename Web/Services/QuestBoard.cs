@@ -2,12 +2,45 @@ using QuestAspire.Web.Contracts;
 
 namespace QuestAspire.Web.Services;
 
-/// <summary>One active quest as the player sees it: how far along, how often done, what it pays.</summary>
-public sealed record QuestCard(Quest Quest, int Progress, int Completions, int PendingClaims)
+/// <summary>
+/// One active quest as the player sees it: how far along, how often done (in this period), what
+/// it pays, and its kind as the worker sees it now (<see cref="State"/>; null before the worker
+/// lists it, and then the catalog's definition stands in).
+/// </summary>
+public sealed record QuestCard(Quest Quest, long Progress, int Completions, int PendingClaims, QuestProgress? State = null)
 {
     public bool IsDone => Completions >= Quest.Duplication;
 
-    public int ProgressPercent => Quest.Streak <= 0 ? 0 : Math.Clamp(Progress * 100 / Quest.Streak, 0, 100);
+    public int ProgressPercent => Quest.Streak <= 0 ? 0 : (int)Math.Clamp(Progress * 100 / Quest.Streak, 0, 100);
+
+    public string Kind => State?.Kind ?? Quest.Kind;
+
+    public bool IsDailyStreak => Kind == QuestKinds.DailyStreak;
+
+    public string? Reset => State is null ? Quest.Reset : State.Reset;
+
+    public DateTimeOffset? StartsAt => State is null ? Quest.StartsAt : State.StartsAt;
+
+    public DateTimeOffset? EndsAt => State is null ? Quest.EndsAt : State.EndsAt;
+
+    public bool IsLocked => State?.Locked == true;
+
+    public IReadOnlyList<QuestReference> LockedBy => State?.LockedBy ?? [];
+
+    public int StreakDays => State?.StreakDays ?? (int)Math.Min(Progress, int.MaxValue);
+
+    public int Freezes => State?.Freezes ?? Quest.Freezes;
+
+    public int FreezesLeft => State?.FreezesLeft ?? Freezes;
+
+    /// <summary>What the progress counts, for its label.</summary>
+    public string ProgressLabel => (IsDailyStreak, State?.ValueMode ?? Quest.ValueMode, State?.EventType ?? Quest.EventType) switch
+    {
+        (true, _, _) => "Days in a row",
+        (_, QuestKinds.SumMode, _) => "Points",
+        (_, _, QuestKinds.SignIn) => "Sign-ins",
+        _ => "Events",
+    };
 }
 
 /// <summary>
@@ -17,17 +50,22 @@ public sealed record QuestCard(Quest Quest, int Progress, int Completions, int P
 /// the worker has recorded an event at or after the sign-in, and Auth has stored a claim for
 /// every completion the worker counted.
 /// </summary>
-public sealed record QuestBoard(IReadOnlyList<QuestCard> Cards, bool IsProcessing)
+public sealed record QuestBoard(IReadOnlyList<QuestCard> Cards, bool SignInRecorded, bool ClaimsStored)
 {
     /// <summary>How far apart the Web's and Auth's clocks may be (they share one on a single machine).</summary>
     public static readonly TimeSpan ClockTolerance = TimeSpan.FromSeconds(1);
+
+    public bool IsProcessing => !(SignInRecorded && ClaimsStored);
+
+    /// <summary>The worker has logged the sign-in: its newest event is from the sign-in or later.</summary>
+    public static bool IsRecorded(ActivityEvent? latestEvent, DateTimeOffset signedInAt) =>
+        latestEvent is not null && latestEvent.OccurredAt >= signedInAt - ClockTolerance;
 
     public static QuestBoard Build(
         IReadOnlyList<Quest> quests,
         IReadOnlyList<QuestProgress> progress,
         IReadOnlyList<RewardClaim> claims,
-        ActivityEvent? latestEvent,
-        DateTimeOffset signedInAt)
+        bool signInRecorded)
     {
         var byQuest = progress.ToDictionary(p => p.QuestId);
         var cards = quests
@@ -36,12 +74,12 @@ public sealed record QuestBoard(IReadOnlyList<QuestCard> Cards, bool IsProcessin
             .Select(q =>
             {
                 var row = byQuest.GetValueOrDefault(q.QuestId);
-                return new QuestCard(q, row?.Progress ?? 0, row?.Completions ?? 0, claims.Count(c => c.QuestId == q.QuestId && c.IsPending));
+                return new QuestCard(q, row?.Progress ?? 0, row?.Completions ?? 0, claims.Count(c => c.QuestId == q.QuestId && c.IsPending), row);
             })
             .ToList();
 
-        var signInRecorded = latestEvent is not null && latestEvent.OccurredAt >= signedInAt - ClockTolerance;
+        // Completions are per period for quests that reset, so the claims (all of them) may outnumber them, never fall short.
         var claimsStored = claims.Count >= progress.Sum(p => p.Completions);
-        return new QuestBoard(cards, IsProcessing: !(signInRecorded && claimsStored));
+        return new QuestBoard(cards, signInRecorded, claimsStored);
     }
 }

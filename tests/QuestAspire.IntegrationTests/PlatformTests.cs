@@ -109,6 +109,7 @@ public sealed class PlatformTests(AppFixture fixture)
         Assert.Equal([ResourceNames.CatalogDb, ResourceNames.RabbitMQ, ResourceNames.Redis], References(ResourceNames.CatalogApi));
         Assert.Equal([ResourceNames.AuthDb, ResourceNames.CatalogApi, ResourceNames.RabbitMQ], References(ResourceNames.AuthApi));
         Assert.Equal([ResourceNames.CatalogApi, ResourceNames.ProcessingDb, ResourceNames.RabbitMQ], References(ResourceNames.ProcessingWorker));
-        Assert.Equal([ResourceNames.AuthApi, ResourceNames.CatalogApi, ResourceNames.ProcessingWorker], References(ResourceNames.Web));
+        // The Web hears of progress from the broker (ProgressChanged) to push it to open pages.
+        Assert.Equal([ResourceNames.AuthApi, ResourceNames.CatalogApi, ResourceNames.ProcessingWorker, ResourceNames.RabbitMQ], References(ResourceNames.Web));
     }
 }

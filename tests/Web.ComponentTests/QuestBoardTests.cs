@@ -13,7 +13,7 @@ public sealed class QuestBoardTests
     {
         var earlier = Event("UserSignIn", SignedInAt.AddMinutes(-5));
 
-        var board = QuestBoard.Build([SignInThree], [Progress(SignInThree, 1, 0)], [], earlier, SignedInAt);
+        var board = QuestBoard.Build([SignInThree], [Progress(SignInThree, 1, 0)], [], QuestBoard.IsRecorded(earlier, SignedInAt));
 
         Assert.True(board.IsProcessing);
     }
@@ -22,17 +22,17 @@ public sealed class QuestBoardTests
     public void Build_SignInRecordedAndEveryCompletionClaimed_IsUpToDate()
     {
         var board = QuestBoard.Build(
-            [SignInThree], [Progress(SignInThree, 0, 1)], [Claim(SignInThree, "Pending")], Event("QuestCompleted", SignedInAt.AddMilliseconds(300)), SignedInAt);
+            [SignInThree], [Progress(SignInThree, 0, 1)], [Claim(SignInThree, "Pending")], QuestBoard.IsRecorded(Event("QuestCompleted", SignedInAt.AddMilliseconds(300)), SignedInAt));
 
         Assert.False(board.IsProcessing);
         var card = Assert.Single(board.Cards);
-        Assert.Equal((0, 1, 1), (card.Progress, card.Completions, card.PendingClaims));
+        Assert.Equal((0L, 1, 1), (card.Progress, card.Completions, card.PendingClaims));
     }
 
     [Fact]
     public void Build_CompletionWhoseClaimAuthHasNotStoredYet_IsProcessing()
     {
-        var board = QuestBoard.Build([SignInThree], [Progress(SignInThree, 0, 1)], [], Event("QuestCompleted", SignedInAt.AddSeconds(1)), SignedInAt);
+        var board = QuestBoard.Build([SignInThree], [Progress(SignInThree, 0, 1)], [], QuestBoard.IsRecorded(Event("QuestCompleted", SignedInAt.AddSeconds(1)), SignedInAt));
 
         Assert.True(board.IsProcessing);
     }
@@ -43,10 +43,10 @@ public sealed class QuestBoardTests
         var retired = SignInThree with { QuestId = Guid.NewGuid(), Name = "retired", IsActive = false };
         var fresh = SignInThree with { QuestId = Guid.NewGuid(), Name = "fresh" };
 
-        var board = QuestBoard.Build([retired, SignInThree, fresh], [Progress(SignInThree, 2, 0)], [], Event("UserSignIn", SignedInAt), SignedInAt);
+        var board = QuestBoard.Build([retired, SignInThree, fresh], [Progress(SignInThree, 2, 0)], [], QuestBoard.IsRecorded(Event("UserSignIn", SignedInAt), SignedInAt));
 
         Assert.Equal(["fresh", "signin_three"], board.Cards.Select(c => c.Quest.Name));
-        Assert.Equal((0, 0), (board.Cards[0].Progress, board.Cards[0].Completions));
+        Assert.Equal((0L, 0), (board.Cards[0].Progress, board.Cards[0].Completions));
         Assert.Equal(66, board.Cards[1].ProgressPercent);
     }
 

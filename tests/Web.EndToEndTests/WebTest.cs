@@ -25,6 +25,9 @@ public abstract class WebTest(AppFixture app, BrowserFixture browser) : IAsyncLi
 
     protected IBrowserContext Context => _context!;
 
+    /// <summary>The browser's time zone (an IANA id); null for the machine's.</summary>
+    protected virtual string? TimezoneId => null;
+
     public async ValueTask InitializeAsync()
     {
         SetDefaultExpectTimeout(ActionTimeoutMs);
@@ -33,6 +36,7 @@ public abstract class WebTest(AppFixture app, BrowserFixture browser) : IAsyncLi
             BaseURL = WebUrl.ToString(),
             ViewportSize = new() { Width = 1280, Height = 800 },
             Locale = "en-US",
+            TimezoneId = TimezoneId,
         });
         _context.SetDefaultTimeout(ActionTimeoutMs);
         _context.SetDefaultNavigationTimeout(ActionTimeoutMs);
