@@ -48,8 +48,12 @@ public sealed class ProgressRebuild
     public void Report(long eventsApplied, long eventsTotal, int players, DateTimeOffset now) =>
         (EventsApplied, EventsTotal, Players, HeartbeatAt) = (eventsApplied, eventsTotal, players, now.ToUniversalTime());
 
-    public void Complete(int rowsChanged, DateTimeOffset now) =>
-        (Status, RowsChanged, HeartbeatAt, FinishedAt) = (Completed, rowsChanged, now.ToUniversalTime(), now.ToUniversalTime());
+    /// <summary>Done: the final counts (the last heartbeat's may be up to a second old) and what the switch-over changed.</summary>
+    public void Complete(long eventsApplied, int players, int rowsChanged, DateTimeOffset now)
+    {
+        Report(eventsApplied, Math.Max(EventsTotal, eventsApplied), players, now);
+        (Status, RowsChanged, FinishedAt) = (Completed, rowsChanged, now.ToUniversalTime());
+    }
 
     public void Fail(string error, DateTimeOffset now) =>
         (Status, Error, HeartbeatAt, FinishedAt) = (Failed, error, now.ToUniversalTime(), now.ToUniversalTime());

@@ -90,7 +90,7 @@ public sealed class ProgressRebuilder(
         {
             var run = new Run(engine, timeProvider, db, rebuildId, await CatalogHistory.LoadAsync(db, await catalog.GetAsync(cancellationToken), logger, cancellationToken));
             var rowsChanged = await run.ExecuteAsync(cancellationToken);
-            await UpdateAsync(db, rebuildId, r => r.Complete(rowsChanged, timeProvider.GetUtcNow()), CancellationToken.None);
+            await UpdateAsync(db, rebuildId, r => r.Complete(run.EventsApplied, run.Players, rowsChanged, timeProvider.GetUtcNow()), CancellationToken.None);
             logger.LogInformation("Progress rebuild {RebuildId} completed in {Elapsed}: {Events} events of {Players} players, {Rows} progress rows changed",
                 rebuildId, clock.Elapsed, run.EventsApplied, run.Players, rowsChanged);
         }

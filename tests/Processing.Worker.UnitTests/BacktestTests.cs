@@ -136,8 +136,9 @@ public sealed class BacktestTests
         Assert.Equal(ProgressRebuild.Failed, rebuild.StatusAt(time.GetUtcNow()));
         Assert.Contains("stopped", rebuild.ErrorAt(time.GetUtcNow()), StringComparison.Ordinal);
 
-        rebuild.Complete(0, time.GetUtcNow());
+        rebuild.Complete(120, 2, 0, time.GetUtcNow());
         Assert.Equal(ProgressRebuild.Completed, rebuild.StatusAt(time.GetUtcNow() + TimeSpan.FromDays(1)));
+        Assert.Equal((120, 120, 2), (rebuild.EventsApplied, rebuild.EventsTotal, rebuild.Players)); // the final counts, not the last heartbeat's
     }
 
     private static QuestRule Draft(int streak, int duplication) => new(Guid.CreateVersion7(), "draft", streak, duplication);

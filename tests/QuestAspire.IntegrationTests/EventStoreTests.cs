@@ -133,7 +133,7 @@ public sealed class EventStoreTests(AppFixture fixture) : IAsyncDisposable
         });
 
         Assert.True(status.GetProperty("status").GetString() == "completed", $"the rebuild ended {status}");
-        Assert.True(status.GetProperty("events_applied").GetInt64() > 0);
+        Assert.True(status.GetProperty("events_applied").GetInt64() >= status.GetProperty("events_total").GetInt64(), $"every event counted as applied: {status}");
         Assert.True(status.GetProperty("rows_changed").GetInt32() >= 2, $"the rebuild should have repaired the two damaged rows: {status}");
         Assert.Equal(live, await ProgressAsync(db, ids));
 
