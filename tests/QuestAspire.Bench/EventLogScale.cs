@@ -68,12 +68,15 @@ public sealed class EventLogScale(BenchHost host, BenchSettings settings, string
             report.Add("event log at scale: 1M vs full",
                 $"activity page p50 {Stats.Ms(small.P50)} at {Count(small.LogRows)} rows vs {Stats.Ms(large.P50)} at {Count(large.LogRows)}; " +
                 $"p99 {Stats.Ms(small.P99)} vs {Stats.Ms(large.P99)}; heaviest player p50 {Stats.Ms(small.HeaviestP50)} vs {Stats.Ms(large.HeaviestP50)}",
-                $"p50 grew {large.P50 / small.P50:F2}× for {(double)large.LogRows / small.LogRows:F1}× the rows; raw SQL p50 {Stats.Ms(small.RawP50)} vs {Stats.Ms(large.RawP50)}");
+                $"p50 grew {large.P50 / small.P50:F2}× for {(double)large.LogRows / small.LogRows:F1}× the rows; raw SQL p50 {Fine(small.RawP50)} vs {Fine(large.RawP50)}");
             var after = await BacktestAsync(worker, report, scan, window.From, window.To,
                 $"backtest of the same window at {Count(large.LogRows)} rows", cancellationToken);
             await ScanPlansAsync(report, window.From, window.To, before, after, cancellationToken);
         }
     }
+
+    // The SQL alone takes well under a millisecond: whole milliseconds would read as 0.
+    private static string Fine(double seconds) => $"{seconds * 1000:F2} ms";
 
     private static string Count(long rows) => rows >= 1_000_000 ? $"{rows / 1_000_000.0:0.#}M" : $"{rows / 1000.0:0.#}k";
 
@@ -259,7 +262,7 @@ public sealed class EventLogScale(BenchHost host, BenchSettings settings, string
         report.Add($"activity page at {Count(r.LogRows)} rows",
             $"GET /api/users/{{id}}/events?page=1&page_size=20, {r.Requests} random players one after another: p50 {Stats.Ms(r.P50)} p99 {Stats.Ms(r.P99)}; " +
             $"the heaviest player ({r.HeaviestEvents} events) p50 {Stats.Ms(r.HeaviestP50)}; plans: count: {r.CountPlan}; page: {r.PagePlan}",
-            $"p50 = {r.P50 / r.RawP50:F1}× its two SQL statements alone (p50 {Stats.Ms(r.RawP50)}, p99 {Stats.Ms(r.RawP99)}); target p50 and p99 < 50 ms");
+            $"p50 = {r.P50 / r.RawP50:F1}× its two SQL statements alone (p50 {Fine(r.RawP50)}, p99 {Fine(r.RawP99)}); target p50 and p99 < 50 ms");
     }
 
     /// <summary>
