@@ -59,7 +59,8 @@ public sealed class BenchHost : IAsyncDisposable
         builder.Services.AddLogging(logging => logging
             .AddFilter("QuestAspire.AppHost.Resources", LogLevel.None)
             .AddFilter("Aspire", LogLevel.Warning)
-            .AddFilter("Microsoft", LogLevel.Warning));
+            .AddFilter("Microsoft", LogLevel.Warning)
+            .AddFilter("System.Net.Http", LogLevel.Warning));
         if (sampled)
         {
             // The OpenTelemetry SDK reads these; added after the AppHost's own OTEL_* variables, so they win.

@@ -15,13 +15,26 @@ public sealed record BenchSettings(
     int RawMessages,
     TimeSpan DrainTimeout,
     TimeSpan RunTimeout,
-    TimeSpan? ProfileDuration = null)
+    TimeSpan? ProfileDuration = null,
+    long ScaleEvents = 0,
+    long ScaleCheckpointEvents = 1_000_000,
+    int ScalePlayers = 100_000,
+    int ScaleRequests = 300,
+    TimeSpan ScaleLoadBudget = default,
+    bool ScaleOnly = false)
 {
     public static readonly BenchSettings Full = new(
         "full", FirehoseEvents: 10_000, FirehosePlayers: 100, OpenLoopPlayers: 100, Rates: [10, 20, 40],
         StepDuration: TimeSpan.FromSeconds(30), OverloadDuration: TimeSpan.FromSeconds(10), SampledRepeat: true,
         RawDuration: TimeSpan.FromSeconds(5), RawInsertRows: 200_000, RawMessages: 100_000,
-        DrainTimeout: TimeSpan.FromMinutes(15), RunTimeout: TimeSpan.FromMinutes(75));
+        DrainTimeout: TimeSpan.FromMinutes(15), RunTimeout: TimeSpan.FromMinutes(75),
+        ScaleEvents: 10_000_000, ScaleLoadBudget: TimeSpan.FromMinutes(5));
+
+    /// <summary>
+    /// The event log at scale alone (<c>--scale</c>, for working on it): the raw limits, then the full run's
+    /// scale scenario; <c>--scale-events N</c> sets its size.
+    /// </summary>
+    public static readonly BenchSettings Scale = Full with { Name = "scale", SampledRepeat = false, ScaleOnly = true, RunTimeout = TimeSpan.FromMinutes(45) };
 
     /// <summary>A long firehose with one worker replica profiled; no open loop, no second AppHost.</summary>
     public static readonly BenchSettings Profile = new(

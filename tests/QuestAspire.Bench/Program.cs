@@ -1,8 +1,16 @@
 using System.Diagnostics;
 using QuestAspire.Bench;
 
-// scripts/bench.sh [--smoke] runs this from the repository root; see docs/bench.md for what each line means.
-var settings = args.Contains("--smoke") ? BenchSettings.Smoke : args.Contains("--profile") ? BenchSettings.Profile : BenchSettings.Full;
+// scripts/bench.sh [--smoke|--profile|--scale] runs this from the repository root; see docs/bench.md for what each line means.
+var settings = args.Contains("--smoke") ? BenchSettings.Smoke
+    : args.Contains("--profile") ? BenchSettings.Profile
+    : args.Contains("--scale") ? BenchSettings.Scale
+    : BenchSettings.Full;
+if (args.SkipWhile(a => a != "--scale-events").Skip(1).FirstOrDefault() is { } scaleEvents)
+{
+    settings = settings with { ScaleEvents = long.Parse(scaleEvents, System.Globalization.CultureInfo.InvariantCulture) };
+}
+
 var markdownPath = args.SkipWhile(a => a != "--markdown").Skip(1).FirstOrDefault();
 using var cancellation = new CancellationTokenSource(settings.RunTimeout);
 Console.CancelKeyPress += (_, e) =>

@@ -3,8 +3,9 @@ using System.Diagnostics;
 namespace QuestAspire.Bench;
 
 /// <summary>
-/// The run: one AppHost with tracing as shipped (raw limits, firehose, open loop, overload), then,
-/// in the full run, a second fresh AppHost with 10% head sampling for the firehose again.
+/// The run: one AppHost with tracing as shipped (raw limits, firehose, open loop, overload and, in the
+/// full run, the event log at scale), then, in the full run, a second fresh AppHost with 10% head
+/// sampling for the firehose again.
 /// </summary>
 public static class Scenarios
 {
@@ -18,6 +19,11 @@ public static class Scenarios
         {
             raw = await new RawLimits(host, settings).MeasureAsync(cancellationToken);
             report.Add("raw limits", raw.Line["raw limits: ".Length..], "(the limits themselves)");
+            if (settings.ScaleOnly)
+            {
+                await EventLogAtScaleAsync(host, settings, report, raw, cancellationToken);
+                return;
+            }
 
             await using var session = await Session.SetUpAsync(host, settings, openLoop: true, cancellationToken);
             shipped = await FirehoseAsync(host, session, settings, raw, report, cancellationToken);
@@ -39,6 +45,12 @@ public static class Scenarios
                     3 * sustainable, overloadDuration, cancellationToken);
                 ReportOverload(report, overload, sustainable, raw);
             }
+
+            // Last on this AppHost: the millions of rows it loads would change what the scenarios before it measure.
+            if (settings.ScaleEvents > 0)
+            {
+                await EventLogAtScaleAsync(host, settings, report, raw, cancellationToken);
+            }
         }
 
         if (settings.SampledRepeat)
@@ -56,6 +68,15 @@ public static class Scenarios
                 $"sampled events/s = {Stats.Ratio(sampled.EventsPerSecond, shipped.EventsPerSecond)} of as shipped; " +
                 $"sampled = {Stats.Ratio(sampled.EventsPerSecond, raw.InsertRowsPerSecond)} of raw insert (raw from the first AppHost)");
         }
+    }
+
+    private static async Task EventLogAtScaleAsync(BenchHost host, BenchSettings settings, Report report, RawLimitsResult raw, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var signingKey = await TestTokens.GetSigningKeyAsync(host.App, cancellationToken);
+        var admin = TestTokens.Create(signingKey, TestTokens.AdminRole, lifetime: settings.RunTimeout, userName: "bench-admin");
+        await new EventLogScale(host, settings, admin).RunAsync(report, raw, cancellationToken);
+        Console.WriteLine($"event log at scale took {clock.Elapsed.TotalSeconds:F0} s");
     }
 
     private static async Task<BenchHost> StartAsync(bool sampled, Report report, CancellationToken cancellationToken)
