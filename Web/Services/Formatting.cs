@@ -4,7 +4,7 @@ namespace QuestAspire.Web.Services;
 
 public static class Formatting
 {
-    public static string Reward(string item, int qty) => string.Create(CultureInfo.InvariantCulture, $"{qty} {item}");
+    public static string Reward(string item, long qty) => string.Create(CultureInfo.InvariantCulture, $"{qty} {item}");
 
     /// <summary>Times in UTC: the server does not know the browser's time zone.</summary>
     public static string Time(DateTimeOffset time) =>
