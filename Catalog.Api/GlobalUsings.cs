@@ -4,3 +4,4 @@ global using QuestAspire.Catalog.Api.Infrastructure;
 global using QuestAspire.Catalog.Api.Model;
 global using QuestAspire.Catalog.Api.Services;
 global using QuestAspire.ServiceDefaults;
+global using QuestAspire.ServiceDefaults.Quests;

@@ -14,5 +14,6 @@ app.MapMetricsEndpoint();
 app.MapDeadLetterApi();
 app.MapProgressApi();
 app.MapEventsApi();
+app.MapAdminApi();
 
 app.Run();

@@ -6,7 +6,7 @@ namespace QuestAspire.AppHost;
 
 /// <summary>
 /// Dashboard buttons that call a service's admin API (replay dead letters, rebuild the catalog
-/// read model). The AppHost owns the JWT signing key, so it signs a short-lived admin token for
+/// read model, rebuild the progress projection). The AppHost owns the JWT signing key, so it signs a short-lived admin token for
 /// each call, with the issuer and audience every service validates (ServiceDefaults' JwtOptions).
 /// </summary>
 public static class AdminCommands
@@ -48,6 +48,11 @@ public static class AdminCommands
     public static IResourceBuilder<ProjectResource> WithReadModelRebuild(this IResourceBuilder<ProjectResource> builder, IResourceBuilder<ParameterResource> jwtSigningKey) =>
         builder.WithAdminCommand("/api/admin/read-model/rebuild", "rebuild-read-model", "Rebuild read model",
             "Rebuild the catalog's read model from its write tables; the answer says whether it was unchanged.", jwtSigningKey);
+
+    /// <summary>"Rebuild progress": Processing.Worker rebuilds its progress projection from the event log and switches it over; the answer is the rebuild's id (follow it at <c>GET /api/admin/progress/rebuild/{id}</c>).</summary>
+    public static IResourceBuilder<ProjectResource> WithProgressRebuild(this IResourceBuilder<ProjectResource> builder, IResourceBuilder<ParameterResource> jwtSigningKey) =>
+        builder.WithAdminCommand("/api/admin/progress/rebuild", "rebuild-progress", "Rebuild progress",
+            "Rebuild every player's quest progress from the event log while events keep flowing, then switch over atomically.", jwtSigningKey);
 
     private static string CreateAdminToken(string signingKey)
     {

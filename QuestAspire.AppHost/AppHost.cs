@@ -50,7 +50,8 @@ var processingWorker = builder.AddProject<Projects.Processing_Worker>(ResourceNa
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
     .WithEnvironment("Events__ServiceKey", eventsServiceKey)
     .WithHttpHealthCheck("/health")
-    .WithDeadLetterReplay(jwtSigningKey);
+    .WithDeadLetterReplay(jwtSigningKey)
+    .WithProgressRebuild(jwtSigningKey);
 
 // RabbitMQ only for the progress pushes (ProgressChanged): no WaitFor, the Web runs without it.
 builder.AddProject<Projects.Web>(ResourceNames.Web)

@@ -156,11 +156,12 @@ public static class ProgressApi
 
     /// <summary>
     /// Why a quest shows what it shows: the player's whole log replayed through the rules from zero
-    /// (<see cref="LogReplay"/>) with the active quests, and this one, as the catalog defines them
-    /// now; one entry per event of a type the quest uses, oldest first, with what it did.
+    /// (<see cref="LogReplay"/>), each event with the quests live processing counted it with
+    /// (<see cref="CatalogHistory"/>); one entry per event of a type the quest uses, oldest first,
+    /// with what it did. An event from before the quest was active says so.
     /// </summary>
     public static async Task<Results<Ok<ExplainResponse>, ForbidHttpResult, NotFoundProblem, ProblemHttpResult>> ExplainAsync(
-        Guid id, Guid questId, ClaimsPrincipal user, [AsParameters] ProgressServices services, CancellationToken cancellationToken)
+        Guid id, Guid questId, ClaimsPrincipal user, [AsParameters] ProgressServices services, ILogger<CatalogHistory> logger, CancellationToken cancellationToken)
     {
         if (!CanRead(user, id))
         {
@@ -178,19 +179,23 @@ public static class ProgressApi
             return new NotFoundProblem($"The catalog has no quest {questId}.", "Quest not found");
         }
 
-        var log = await services.Db.Events.AsNoTracking().Where(e => e.UserId == id).ToListAsync(cancellationToken);
-        var quests = catalog.Active.Contains(quest) ? catalog.Active : [.. catalog.Active, quest];
+        var history = await CatalogHistory.LoadAsync(services.Db, catalog, logger, cancellationToken);
+        var log = LogReplay.InProcessingOrder(await services.Db.Events.AsNoTracking().Where(e => e.UserId == id).ToListAsync(cancellationToken)).ToList();
         var player = new PlayerProgress(id, QuestSchedule.ZoneOf(null));
-        var explained = new List<ExplainedEvent>();
-        LogReplay.Replay(services.Engine, quests, LogReplay.InProcessingOrder(log), _ => player, (e, q, outcome) =>
+        var explained = new Dictionary<Guid, ExplainedEvent>();
+        LogReplay.Replay(services.Engine, e => history.At(e.CatalogVersion).Active, log, _ => player, (e, q, outcome) =>
         {
             if (q.QuestId == questId)
             {
-                explained.Add(new ExplainedEvent(e.EventId, e.EventType, e.OccurredAt, outcome.Counted, LogReplay.Describe(outcome.Reason)));
+                explained[e.EventId] = new ExplainedEvent(e.EventId, e.EventType, e.OccurredAt, outcome.Counted, LogReplay.Describe(outcome.Reason));
             }
         });
 
-        return TypedResults.Ok(new ExplainResponse([.. explained.OrderBy(e => e.OccurredAt).ThenBy(e => e.EventId)]));
+        // Events of the quest's type it did not count with at all: it was not active (or did not exist) then.
+        var notActive = log
+            .Where(e => !explained.ContainsKey(e.EventId) && LogReplay.ToQuestEvent(e) is { } q && QuestEngine.Uses(quest, q))
+            .Select(e => new ExplainedEvent(e.EventId, e.EventType, e.OccurredAt, false, LogReplay.NotActive));
+        return TypedResults.Ok(new ExplainResponse([.. explained.Values.Concat(notActive).OrderBy(e => e.OccurredAt).ThenBy(e => e.EventId)]));
     }
 
     private static bool TryParseInRange(string? value, int missing, int min, int max, out int result)

@@ -66,3 +66,61 @@ public sealed record ExplainResponse(IReadOnlyList<ExplainedEvent> Events);
 
 /// <summary>One event and what the rules made of it: <c>{ event_id, event_type, occurred_at, counted, reason }</c>.</summary>
 public sealed record ExplainedEvent(Guid EventId, string EventType, DateTimeOffset OccurredAt, bool Counted, string Reason);
+
+/// <summary>
+/// <c>POST /api/admin/backtest</c>: a draft <c>quest</c> (the catalog's quest fields, with
+/// <c>reward: { item, qty }</c> instead of <c>reward_id</c>) and the range of <c>occurred_at</c>
+/// to run it over, <c>[from, to)</c>; <c>from</c> defaults to the log's beginning, <c>to</c> to now.
+/// </summary>
+public sealed record BacktestRequest(DraftQuest? Quest, DateTimeOffset? From, DateTimeOffset? To);
+
+/// <summary>A draft quest as the admin editor has it; every field as the catalog would take it.</summary>
+public sealed record DraftQuest(
+    string? Name,
+    int? Streak,
+    int? Duplication,
+    DraftReward? Reward,
+    string? EventType,
+    string? Kind,
+    int? Freezes,
+    string? Reset,
+    DateTimeOffset? StartsAt,
+    DateTimeOffset? EndsAt,
+    IReadOnlyList<Guid>? PreconditionIds,
+    string? ValueMode);
+
+/// <summary>What a draft quest pays: <c>{ item: "gold" | "diamond", qty }</c>.</summary>
+public sealed record DraftReward(string? Item, int? Qty);
+
+/// <summary>
+/// What the draft would have done: <c>{ events_scanned, players, completions, reward_totals: { gold, diamond }, by_day: [ { day, completions } ] }</c>.
+/// <c>events_scanned</c> counts the events of its type in the range; <c>players</c> those who would
+/// have completed it at least once; <c>by_day</c> the UTC day of each completing event, days without completions left out.
+/// </summary>
+public sealed record BacktestResponse(long EventsScanned, int Players, int Completions, RewardTotals RewardTotals, IReadOnlyList<BacktestDay> ByDay)
+{
+    public long ElapsedMs { get; init; }
+}
+
+public sealed record RewardTotals(long Gold, long Diamond);
+
+public sealed record BacktestDay(DateOnly Day, int Completions);
+
+/// <summary>A rebuild started (or the one already running): <c>{ rebuild_id, status }</c>.</summary>
+public sealed record RebuildStarted(Guid RebuildId, string Status);
+
+/// <summary>
+/// A rebuild of the progress projection: <c>{ rebuild_id, status: running | completed | failed,
+/// events_applied, events_total, players, rows_changed, started_at, finished_at, error }</c>.
+/// <c>rows_changed</c> is what the switch-over changed in the live progress: 0 when it already matched the log.
+/// </summary>
+public sealed record RebuildResponse(
+    Guid RebuildId,
+    string Status,
+    long EventsApplied,
+    long EventsTotal,
+    int Players,
+    int RowsChanged,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? FinishedAt,
+    string? Error);

@@ -50,6 +50,8 @@ public static class Extensions
     {
         builder.AddCatalogCopy<CatalogQuest>(MessagingNames.ProcessingCatalogQueue);
         builder.Services.AddSingleton<QuestCatalog>();
+        builder.Services.AddSingleton<ProgressRebuilder>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ProgressRebuilder>());
     }
 
     private static void AddEventSubscriptions(this IHostApplicationBuilder builder)

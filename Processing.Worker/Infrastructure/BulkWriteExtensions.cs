@@ -1,4 +1,7 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using QuestAspire.Processing.Worker.Services;
+using QuestAspire.ServiceDefaults.Api;
 
 namespace QuestAspire.Processing.Worker.Infrastructure;
 
@@ -22,19 +25,47 @@ public static class BulkWriteExtensions
         var occurred = events.Select(e => e.OccurredAt).ToArray();
         var recorded = events.Select(e => e.RecordedAt).ToArray();
         var data = events.Select(e => e.Data).ToArray();
+        var versions = events.Select(e => e.CatalogVersion).ToArray();
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO events (event_id, event_type, user_id, occurred_at, recorded_at, data)
-            SELECT * FROM unnest({ids}, {types}, {users}, {occurred}, {recorded}, {data}::jsonb[])
+            INSERT INTO events (event_id, event_type, user_id, occurred_at, recorded_at, data, catalog_version)
+            SELECT * FROM unnest({ids}, {types}, {users}, {occurred}, {recorded}, {data}::jsonb[], {versions})
             """, cancellationToken);
     }
+
+    /// <summary>Stores the catalog snapshots a batch is counted with; a version already stored (by this or another replica) is kept.</summary>
+    public static async Task InsertQuestVersionsAsync(this ProcessingDbContext db, IReadOnlyCollection<CatalogQuest> quests, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (quests.Count == 0)
+        {
+            return;
+        }
+
+        var ids = quests.Select(q => q.QuestId).ToArray();
+        var versions = quests.Select(q => q.Version).ToArray();
+        var definitions = quests.Select(q => JsonSerializer.Serialize(q, ApiDefaults.JsonOptions)).ToArray();
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO quest_versions (quest_id, version, definition, recorded_at)
+            SELECT q, v, d::jsonb, {now.ToUniversalTime()} FROM unnest({ids}, {versions}, {definitions}) AS t(q, v, d)
+            ON CONFLICT (quest_id, version) DO NOTHING
+            """, cancellationToken);
+    }
+
+    /// <summary>
+    /// The advisory lock key of the progress projection as a whole: every batch holds it shared
+    /// for its transaction (<see cref="LockPlayersAsync"/>), and a rebuild holds it exclusively
+    /// while it switches the projection over, so no batch is half-applied across the switch.
+    /// </summary>
+    public const long ProjectionLockKey = 0x5155_4553_5450_524A; // "QUESTPRJ"
 
     /// <summary>
     /// Locks the players for the rest of the transaction: one advisory lock per player, taken in
     /// ascending key order by every replica, so two replicas wait for each other and never
     /// deadlock. Every writer of a player's progress holds it, so rows read after it are current.
+    /// First the projection's lock, shared (<see cref="ProjectionLockKey"/>).
     /// </summary>
     public static async Task LockPlayersAsync(this ProcessingDbContext db, Guid[] userIds, CancellationToken cancellationToken) =>
         await db.Database.ExecuteSqlAsync($"""
+            SELECT pg_advisory_xact_lock_shared({ProjectionLockKey});
             SELECT count(pg_advisory_xact_lock(k))
             FROM (SELECT DISTINCT hashtextextended(u::text, 0) AS k FROM unnest({userIds}) AS u ORDER BY k) AS keys
             """, cancellationToken);

@@ -11,6 +11,10 @@ public sealed class ProcessingDbContext(DbContextOptions<ProcessingDbContext> op
 
     public DbSet<PlayerZone> PlayerZones => Set<PlayerZone>();
 
+    public DbSet<QuestVersion> QuestVersions => Set<QuestVersion>();
+
+    public DbSet<ProgressRebuild> ProgressRebuilds => Set<ProgressRebuild>();
+
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -18,6 +22,8 @@ public sealed class ProcessingDbContext(DbContextOptions<ProcessingDbContext> op
         modelBuilder.ApplyConfiguration(new LoggedEventConfiguration());
         modelBuilder.ApplyConfiguration(new QuestProgressConfiguration());
         modelBuilder.ApplyConfiguration(new PlayerZoneConfiguration());
+        modelBuilder.ApplyConfiguration(new QuestVersionConfiguration());
+        modelBuilder.ApplyConfiguration(new ProgressRebuildConfiguration());
         modelBuilder.AddOutbox();
     }
 }

@@ -19,20 +19,40 @@ public static class LogReplay
             .ThenBy(e => e.OccurredAt)
             .ThenBy(e => e.EventId);
 
-    /// <summary>Replays <paramref name="ordered"/> (see <see cref="InProcessingOrder"/>) and tells <paramref name="observe"/> what each event did to each quest that uses it.</summary>
+    /// <summary>Replays <paramref name="ordered"/> with the same quests for every event.</summary>
     public static void Replay(
         QuestEngine engine,
         IReadOnlyList<QuestRule> quests,
         IEnumerable<LoggedEvent> ordered,
         Func<Guid, PlayerProgress> playerOf,
+        Action<LoggedEvent, QuestRule, QuestOutcome> observe) =>
+        Replay(engine, _ => quests, ordered, playerOf, observe);
+
+    /// <summary>
+    /// Replays <paramref name="ordered"/> (see <see cref="InProcessingOrder"/>), each event with the
+    /// active quests <paramref name="questsOf"/> gives for it, and tells <paramref name="observe"/>
+    /// what each event did to each quest that uses it.
+    /// </summary>
+    public static void Replay(
+        QuestEngine engine,
+        Func<LoggedEvent, IReadOnlyList<QuestRule>> questsOf,
+        IEnumerable<LoggedEvent> ordered,
+        Func<Guid, PlayerProgress> playerOf,
         Action<LoggedEvent, QuestRule, QuestOutcome> observe)
     {
+        var zoneChangedAt = new Dictionary<Guid, DateTimeOffset>();
         foreach (var logged in ordered)
         {
             var player = playerOf(logged.UserId);
             if (logged.EventType == MessagingNames.TimeZoneChanged)
             {
-                player.Zone = QuestSchedule.ZoneOf(JsonSerializer.Deserialize<TimeZoneChangedData>(logged.Data, ServiceDefaults.Api.ApiDefaults.JsonOptions)?.TimeZone);
+                // As the worker keeps zones (PlayerZone): the change that happened last wins, whatever order they arrived in.
+                if (!zoneChangedAt.TryGetValue(logged.UserId, out var changedAt) || logged.OccurredAt > changedAt)
+                {
+                    zoneChangedAt[logged.UserId] = logged.OccurredAt;
+                    player.Zone = QuestSchedule.ZoneOf(JsonSerializer.Deserialize<TimeZoneChangedData>(logged.Data, ServiceDefaults.Api.ApiDefaults.JsonOptions)?.TimeZone);
+                }
+
                 continue;
             }
 
@@ -41,7 +61,7 @@ public static class LogReplay
                 continue;
             }
 
-            foreach (var (quest, outcome) in engine.Apply(quests, e, player, logged.RecordedAt))
+            foreach (var (quest, outcome) in engine.Apply(questsOf(logged), e, player, logged.RecordedAt))
             {
                 observe(logged, quest, outcome);
             }
@@ -55,6 +75,9 @@ public static class LogReplay
         MessagingNames.UserSignIn or MessagingNames.NewUserSignIn => new QuestEvent(logged.EventId, logged.EventType, logged.OccurredAt, 1),
         _ => new QuestEvent(logged.EventId, logged.EventType, logged.OccurredAt, ValueOf(logged.Data)),
     };
+
+    /// <summary>The explain API's reason for an event the quest was not counted with: it was not active when the event was processed.</summary>
+    public const string NotActive = "quest not active";
 
     /// <summary>The words the explain API uses for a reason.</summary>
     public static string Describe(CountReason reason) => reason switch

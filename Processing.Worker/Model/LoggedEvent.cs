@@ -16,8 +16,16 @@ public sealed class LoggedEvent
     /// <summary>The event's <c>data</c> object, as JSON.</summary>
     public string Data { get; private set; } = "{}";
 
-    public static LoggedEvent Record(IntegrationEvent integrationEvent, DateTimeOffset recordedAt) => new()
+    /// <summary>
+    /// The worker's catalog version when it processed the event: the quest definitions it was
+    /// counted with are the <see cref="QuestVersion"/>s up to it. 0 for events logged before the
+    /// worker kept them (replays judge those by the current catalog).
+    /// </summary>
+    public long CatalogVersion { get; private set; }
+
+    public static LoggedEvent Record(IntegrationEvent integrationEvent, DateTimeOffset recordedAt, long catalogVersion = 0) => new()
     {
+        CatalogVersion = catalogVersion,
         EventId = integrationEvent.EventId,
         EventType = integrationEvent.EventType,
         UserId = integrationEvent.UserId,
@@ -25,5 +33,17 @@ public sealed class LoggedEvent
         OccurredAt = integrationEvent.OccurredAt.ToUniversalTime(),
         RecordedAt = recordedAt.ToUniversalTime(),
         Data = integrationEvent.Data.GetRawText(),
+    };
+
+    /// <summary>An event as read back from the log.</summary>
+    public static LoggedEvent Restore(Guid eventId, string eventType, Guid userId, DateTimeOffset occurredAt, DateTimeOffset recordedAt, string data, long catalogVersion) => new()
+    {
+        EventId = eventId,
+        EventType = eventType,
+        UserId = userId,
+        OccurredAt = occurredAt,
+        RecordedAt = recordedAt,
+        Data = data,
+        CatalogVersion = catalogVersion,
     };
 }

@@ -28,8 +28,15 @@ public sealed record CatalogQuest(Guid QuestId, string Name, int Streak, int Dup
 /// <summary>A quest's reward as the catalog snapshot carries it.</summary>
 public sealed record CatalogReward(string Item, int Qty);
 
-/// <summary>The catalog's quests at one version: all of them by id (names for the read API), and the active ones (which sign-ins count toward).</summary>
-public sealed record QuestSnapshot(IReadOnlyDictionary<Guid, QuestRule> Quests, IReadOnlyList<QuestRule> Active, long Version);
+/// <summary>
+/// The catalog's quests at one version: all of them by id (names for the read API), the active
+/// ones (which events count toward), and the catalog's snapshots they were made from (stored as
+/// <see cref="QuestVersion"/>s, so a replay can count with them again).
+/// </summary>
+public sealed record QuestSnapshot(IReadOnlyDictionary<Guid, QuestRule> Quests, IReadOnlyList<QuestRule> Active, long Version)
+{
+    public IReadOnlyList<CatalogQuest> Sources { get; init; } = [];
+}
 
 /// <summary>
 /// The worker's quests as rules, derived from its own <see cref="CatalogCopy{TQuest}"/> (fed by
@@ -41,8 +48,22 @@ public sealed class QuestCatalog(CatalogCopy<CatalogQuest> copy, ILogger<QuestCa
     private sealed record Cached(long Generation, QuestSnapshot Snapshot);
 
     private Cached? _current;
+    private long _recordedVersion;
 
     public bool IsLoaded => copy.IsLoaded;
+
+    /// <summary>The highest catalog version this replica has stored as <see cref="QuestVersion"/>s (see <see cref="MarkRecorded"/>).</summary>
+    public long RecordedVersion => Interlocked.Read(ref _recordedVersion);
+
+    /// <summary>Notes that the snapshot of <paramref name="version"/> is stored (after its transaction committed).</summary>
+    public void MarkRecorded(long version)
+    {
+        var held = Interlocked.Read(ref _recordedVersion);
+        while (version > held && Interlocked.CompareExchange(ref _recordedVersion, version, held) != held)
+        {
+            held = Interlocked.Read(ref _recordedVersion);
+        }
+    }
 
     /// <summary>The current rules; waits until the catalog has been loaded once.</summary>
     public async ValueTask<QuestSnapshot> GetAsync(CancellationToken cancellationToken)
@@ -65,16 +86,18 @@ public sealed class QuestCatalog(CatalogCopy<CatalogQuest> copy, ILogger<QuestCa
         }
 
         // Two readers may both rebuild; either result is right for its generation.
-        var snapshot = CreateSnapshot(copy.Quests.Values, copy.Version);
+        var snapshot = CreateSnapshot(copy.Quests.Values, copy.Version, logger);
         Volatile.Write(ref _current, new Cached(generation, snapshot));
         return snapshot;
     }
 
-    private QuestSnapshot CreateSnapshot(IEnumerable<CatalogQuest> quests, long version)
+    /// <summary>The rules of these catalog snapshots; a quest the rules cannot use is left out with a warning.</summary>
+    public static QuestSnapshot CreateSnapshot(IEnumerable<CatalogQuest> quests, long version, ILogger logger)
     {
+        var sources = quests.OrderBy(q => q.QuestId).ToList();
         var all = new Dictionary<Guid, QuestRule>();
         var active = new List<QuestRule>();
-        foreach (var quest in quests.OrderBy(q => q.QuestId))
+        foreach (var quest in sources)
         {
             QuestRule rule;
             try
@@ -98,7 +121,7 @@ public sealed class QuestCatalog(CatalogCopy<CatalogQuest> copy, ILogger<QuestCa
             }
         }
 
-        return new QuestSnapshot(all, active, version);
+        return new QuestSnapshot(all, active, version) { Sources = sources };
     }
 
     /// <summary>The rule a catalog snapshot describes; throws <see cref="ArgumentException"/> for a field the rules cannot use.</summary>

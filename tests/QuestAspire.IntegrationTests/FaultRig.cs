@@ -93,6 +93,32 @@ public sealed class FaultRig(AppFixture fixture) : IAsyncDisposable
     }
 
     /// <summary>
+    /// SIGKILLs the processes of one of the two replicas of <paramref name="resource"/> (no graceful
+    /// shutdown: unacknowledged deliveries go back to the queue) and answers its instance name, for
+    /// <see cref="StartAsync"/> afterwards.
+    /// </summary>
+    public async Task<string> KillReplicaAsync(string resource)
+    {
+        var processes = await ReplicasAsync(resource);
+        var replicas = processes.GroupBy(p => p.Instance).ToList();
+        Assert.True(replicas.Count == 2, $"expected two {resource} replicas with process ids: {string.Join(", ", processes)}");
+        foreach (var pid in replicas[0].Select(p => p.Pid))
+        {
+            try
+            {
+                Process.GetProcessById(pid).Kill();
+            }
+            catch (ArgumentException)
+            {
+                // the launcher's child went down with it
+            }
+        }
+
+        TestContext.Current.SendDiagnosticMessage($"killed {replicas[0].Key} (pids {string.Join(", ", replicas[0].Select(p => p.Pid))})");
+        return replicas[0].Key;
+    }
+
+    /// <summary>
     /// The processes of each replica of a project resource in THIS AppHost, as (instance name,
     /// process id; a replica may be a launcher and its child, both listed): the
     /// processes whose environment names the service (<c>OTEL_SERVICE_NAME</c>) and this run's

@@ -47,6 +47,23 @@ public sealed class QuestKindsTests(AppFixture fixture) : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Explain_AnEventFromBeforeTheQuestExisted_IsNotCounted_AndSaysSo()
+    {
+        var type = NewEventType();
+        var (userId, _, token) = await _api.NewPlayerSignedInAsync(signIns: 1);
+        await ReportAsync(token, new { event_id = Guid.NewGuid(), event_type = type, occurred_at = Now.AddMinutes(-2) });
+        await WaitForLoggedAsync(userId, token, type, 1);
+
+        // Live processing counted the first event with no such quest; explain replays with the catalog of each event, not today's.
+        var questId = await CreateQuestAsync(new { event_type = type }, streak: 1, duplication: 5);
+        await ReportAsync(token, new { event_id = Guid.NewGuid(), event_type = type, occurred_at = Now.AddMinutes(-1) });
+        await ProgressOfAsync(userId, token, questId, p => p.GetProperty("completions").GetInt32() == 1);
+
+        var explained = (await QuestApiClient.GetAsync(_api.Processing, $"/api/users/{userId}/quests/{questId}/explain", token)).GetProperty("events").EnumerateArray();
+        Assert.Equal([("quest not active", false), ("counted", true)], explained.Select(e => (e.GetProperty("reason").GetString(), e.GetProperty("counted").GetBoolean())));
+    }
+
+    [Fact]
     public async Task ServiceKey_ReportsForAnyPlayer_AWrongKeyIsRefused()
     {
         var type = NewEventType();

@@ -16,6 +16,7 @@ public sealed class LoggedEventConfiguration : IEntityTypeConfiguration<LoggedEv
         builder.Property(e => e.OccurredAt).HasColumnName("occurred_at");
         builder.Property(e => e.RecordedAt).HasColumnName("recorded_at");
         builder.Property(e => e.Data).HasColumnName("data").HasColumnType("jsonb");
+        builder.Property(e => e.CatalogVersion).HasColumnName("catalog_version").HasDefaultValue(0L);
 
         // A user's events, newest first: the read API's only query.
         builder.HasIndex(e => new { e.UserId, e.OccurredAt })

@@ -28,6 +28,12 @@ namespace QuestAspire.Processing.Worker.Infrastructure.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("event_id");
 
+                    b.Property<long>("CatalogVersion")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("catalog_version");
+
                     b.Property<string>("Data")
                         .IsRequired()
                         .HasColumnType("jsonb")
@@ -81,6 +87,61 @@ namespace QuestAspire.Processing.Worker.Infrastructure.Migrations
                     b.ToTable("player_zones", (string)null);
                 });
 
+            modelBuilder.Entity("QuestAspire.Processing.Worker.Model.ProgressRebuild", b =>
+                {
+                    b.Property<Guid>("RebuildId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("rebuild_id");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("error");
+
+                    b.Property<long>("EventsApplied")
+                        .HasColumnType("bigint")
+                        .HasColumnName("events_applied");
+
+                    b.Property<long>("EventsTotal")
+                        .HasColumnType("bigint")
+                        .HasColumnName("events_total");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<DateTimeOffset>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("heartbeat_at");
+
+                    b.Property<int>("Players")
+                        .HasColumnType("integer")
+                        .HasColumnName("players");
+
+                    b.Property<int>("RowsChanged")
+                        .HasColumnType("integer")
+                        .HasColumnName("rows_changed");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.HasKey("RebuildId");
+
+                    b.HasIndex("Status")
+                        .IsUnique()
+                        .HasDatabaseName("ux_progress_rebuilds_running")
+                        .HasFilter("status = 'running'");
+
+                    b.ToTable("progress_rebuilds", (string)null);
+                });
+
             modelBuilder.Entity("QuestAspire.Processing.Worker.Model.QuestProgress", b =>
                 {
                     b.Property<Guid>("UserId")
@@ -123,6 +184,30 @@ namespace QuestAspire.Processing.Worker.Infrastructure.Migrations
                     b.HasKey("UserId", "QuestId", "PeriodStart");
 
                     b.ToTable("quest_progress", (string)null);
+                });
+
+            modelBuilder.Entity("QuestAspire.Processing.Worker.Model.QuestVersion", b =>
+                {
+                    b.Property<Guid>("QuestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("quest_id");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.Property<string>("Definition")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("definition");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.HasKey("QuestId", "Version");
+
+                    b.ToTable("quest_versions", (string)null);
                 });
 
             modelBuilder.Entity("QuestAspire.ServiceDefaults.Messaging.OutboxMessage", b =>

@@ -59,7 +59,7 @@ public sealed class QuestEventHandler(
         logger.LogDebug("Handling {Count} event(s), first {EventId}", events.Count, events[0].Event.EventId);
         var quests = await events.StepAsync("catalog lookup", GetQuestsAsync, cancellationToken);
         var recordedAt = timeProvider.GetUtcNow();
-        var incoming = events.Select(e => Read(e, recordedAt)).ToList();
+        var incoming = events.Select(e => Read(e, recordedAt, quests.Version)).ToList();
 
         var changes = new BatchChanges();
         var strategy = db.Database.CreateExecutionStrategy();
@@ -75,6 +75,12 @@ public sealed class QuestEventHandler(
             // Set-based writes: one statement per table for the whole batch.
             await events.StepAsync("event-log write", async token =>
             {
+                // The definitions the batch is counted with, once per catalog version a replica meets, so a replay can count with them again.
+                if (quests.Version > catalog.RecordedVersion)
+                {
+                    await db.InsertQuestVersionsAsync(quests.Sources, recordedAt, token);
+                }
+
                 await db.InsertEventsAsync(changes.Events, token);
                 await db.InsertOutboxMessagesAsync(changes.Outbox, token); // the QuestCompleted events
             }, ct);
@@ -86,6 +92,7 @@ public sealed class QuestEventHandler(
             await events.StepAsync("commit", transaction.CommitAsync, ct);
         }, cancellationToken);
 
+        catalog.MarkRecorded(quests.Version);
         foreach (var quest in changes.Completed)
         {
             telemetry.QuestCompleted(quest);
@@ -100,7 +107,8 @@ public sealed class QuestEventHandler(
     }
 
     // An app event is logged under the app's own type, with its value; everything else as it came.
-    private static Incoming Read(ReceivedEvent received, DateTimeOffset now)
+    // Each is stamped with the catalog version it is counted with.
+    private static Incoming Read(ReceivedEvent received, DateTimeOffset now, long catalogVersion)
     {
         var e = received.Event;
         switch (e.EventType)
@@ -113,12 +121,12 @@ public sealed class QuestEventHandler(
                     throw new PermanentEventException($"AppEvent {e.EventId} has no event_type.");
                 }
 
-                var logged = LoggedEvent.Record(e with { EventType = data.EventType, Data = JsonSerializer.SerializeToElement(new { value = data.Value }, ApiDefaults.JsonOptions) }, now);
+                var logged = LoggedEvent.Record(e with { EventType = data.EventType, Data = JsonSerializer.SerializeToElement(new { value = data.Value }, ApiDefaults.JsonOptions) }, now, catalogVersion);
                 return new(received, new QuestEvent(e.EventId, data.EventType, e.OccurredAt, data.Value), logged);
             case MessagingNames.TimeZoneChanged:
-                return new(received, null, LoggedEvent.Record(e, now));
+                return new(received, null, LoggedEvent.Record(e, now, catalogVersion));
             default:
-                return new(received, new QuestEvent(e.EventId, e.EventType, e.OccurredAt, 1), LoggedEvent.Record(e, now));
+                return new(received, new QuestEvent(e.EventId, e.EventType, e.OccurredAt, 1), LoggedEvent.Record(e, now, catalogVersion));
         }
     }
 
@@ -242,7 +250,7 @@ public sealed class QuestEventHandler(
 
                 for (var completion = outcome.Completion - outcome.Completions + 1; completion <= outcome.Completion; completion++)
                 {
-                    changes.Events.Add(EmitQuestCompleted(changes, userId, quest, completion, now));
+                    changes.Events.Add(EmitQuestCompleted(changes, userId, quest, completion, now, quests.Version));
                     changes.Completed.Add(quest);
                 }
             }
@@ -251,14 +259,14 @@ public sealed class QuestEventHandler(
 
     // Called while the event's activity is current: the outbox row keeps that trace context,
     // so the relay publishes QuestCompleted inside the trace of the event that caused it.
-    private LoggedEvent EmitQuestCompleted(BatchChanges changes, Guid userId, QuestRule quest, int completion, DateTimeOffset now)
+    private LoggedEvent EmitQuestCompleted(BatchChanges changes, Guid userId, QuestRule quest, int completion, DateTimeOffset now, long catalogVersion)
     {
         var questCompleted = IntegrationEvent.Create(MessagingNames.QuestCompleted, userId, now,
             new QuestCompletedData(quest.QuestId, quest.Name, completion, quest.RewardItem, quest.RewardQty, quest.AutoClaim, quest.Version));
         changes.Outbox.Add(OutboxMessage.Create(questCompleted, now));
         logger.LogInformation("User {UserId} completed quest {QuestName} ({QuestId}), completion {Completion}: {EventId}",
             userId, quest.Name, quest.QuestId, completion, questCompleted.EventId);
-        return LoggedEvent.Record(questCompleted, now);
+        return LoggedEvent.Record(questCompleted, now, catalogVersion);
     }
 
     // Only before the worker's catalog copy is first loaded is there anything to wait for; past
