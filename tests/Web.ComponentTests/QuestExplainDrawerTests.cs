@@ -55,7 +55,7 @@ public sealed class QuestExplainDrawerTests : BunitContext
         Assert.Equal("token-of-alice", request.Headers.Authorization?.Parameter);
 
         card.Find("[data-testid=explain-close]").Click();
-        Assert.Empty(card.FindAll("[data-testid=explain-drawer]"));
+        card.WaitForAssertion(() => Assert.Empty(card.FindAll("[data-testid=explain-drawer]")), Patience);
     }
 
     [Fact]
