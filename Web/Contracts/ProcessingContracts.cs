@@ -70,3 +70,61 @@ public static class EventTypes
     public const string UserSignIn = "UserSignIn";
     public const string QuestCompleted = "QuestCompleted";
 }
+
+/// <summary>Why a quest shows what it shows: the events of its types, oldest first, each with what the rules made of it.</summary>
+public sealed record QuestExplanation(IReadOnlyList<ExplainedEvent> Events);
+
+/// <summary>One event and its outcome; <see cref="Reason"/> is the worker's word for it (<c>counted</c>, <c>limit reached</c>, …).</summary>
+public sealed record ExplainedEvent(Guid EventId, string EventType, DateTimeOffset OccurredAt, bool Counted, string Reason);
+
+/// <summary>The body of <c>POST /api/admin/backtest</c>: a draft quest run over the log from <see cref="From"/> to <see cref="To"/>.</summary>
+public sealed record BacktestRequest(DraftQuest Quest, DateTimeOffset? From, DateTimeOffset? To);
+
+/// <summary>
+/// A quest that is not in the catalog: the catalog's quest fields with the reward itself in place
+/// of a reward id. Empty fields go as null so the worker names them (or gives them their defaults).
+/// </summary>
+public sealed record DraftQuest(
+    string? Name,
+    int? Streak,
+    int? Duplication,
+    string? EventType,
+    string? Kind,
+    int? Freezes,
+    string? Reset,
+    DateTimeOffset? StartsAt,
+    DateTimeOffset? EndsAt,
+    IReadOnlyList<Guid> PreconditionIds,
+    string? ValueMode,
+    DraftReward Reward);
+
+public sealed record DraftReward(string? Item, int? Qty);
+
+/// <summary>What the draft quest would have done over the range: no side effects on the worker.</summary>
+public sealed record BacktestResult(long EventsScanned, int Players, int Completions, RewardTotals RewardTotals, IReadOnlyList<BacktestDay> ByDay);
+
+public sealed record RewardTotals(long Gold, long Diamond);
+
+/// <summary>Completions on one UTC day (<c>2026-12-01</c>).</summary>
+public sealed record BacktestDay(DateOnly Day, int Completions);
+
+/// <summary>The answer to <c>POST /api/admin/progress/rebuild</c> (202).</summary>
+public sealed record RebuildStarted(Guid RebuildId);
+
+/// <summary>A rebuild of progress from the log, as <c>GET /api/admin/progress/rebuild/{id}</c> reports it.</summary>
+public sealed record RebuildStatus(
+    Guid RebuildId,
+    string Status,
+    long EventsApplied,
+    long EventsTotal,
+    int Players,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? FinishedAt,
+    string? Error)
+{
+    public const string Running = "running";
+    public const string Completed = "completed";
+    public const string Failed = "failed";
+
+    public bool IsRunning => Status == Running;
+}

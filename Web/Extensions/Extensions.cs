@@ -66,7 +66,16 @@ public static class Extensions
         builder.Services.AddHttpClient<SystemStatusClient>();
 
         builder.AddProgressPush();
+        builder.Services.AddChartComponents();
     }
+
+    /// <summary>
+    /// What Radzen's chart needs (the backtest's per-day chart): its tooltip service, shown by the
+    /// RadzenTooltip beside the chart. Only that, not all of <c>AddRadzenComponents</c>: no other
+    /// Radzen component is used.
+    /// </summary>
+    public static IServiceCollection AddChartComponents(this IServiceCollection services) =>
+        services.AddScoped<Radzen.TooltipService>();
 
     // The worker's ProgressChanged notifications, on a queue of this replica's own
     // (web-progress.{instance}, exclusive, gone with the process): every replica hears of every

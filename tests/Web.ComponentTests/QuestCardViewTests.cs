@@ -125,8 +125,12 @@ public sealed class QuestCardViewTests : BunitContext
         Assert.Equal("3000000000 / 1000", card.Find("[data-testid=progress]").TextContent);
     }
 
-    private IRenderedComponent<QuestCardView> Render(QuestCard questCard) =>
-        Render<QuestCardView>(p => p.Add(c => c.Card, questCard).Add(c => c.Now, Now));
+    // The card's Explain button asks whether the page is interactive.
+    private IRenderedComponent<QuestCardView> Render(QuestCard questCard)
+    {
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+        return Render<QuestCardView>(p => p.Add(c => c.Card, questCard).Add(c => c.Now, Now));
+    }
 
     private static QuestProgress State(Quest quest) =>
         new(quest.QuestId, quest.Name, 0, quest.Streak, 0, quest.Duplication, null) { EventType = quest.EventType, Kind = quest.Kind, ValueMode = quest.ValueMode };
