@@ -16,7 +16,11 @@ namespace QuestAspire.Processing.Worker.IntegrationEvents.Handlers;
 /// players are locked first (a transaction-scoped advisory lock per player, taken in one order
 /// by every replica, so no deadlocks), which makes replicas handling the same player at once
 /// still give exact counts. The quests come from the worker's own catalog copy and the players'
-/// zones from its own table: nothing here calls another service.
+/// zones from its own table: nothing here calls another service. Each logged event is stamped
+/// with the catalog version it was counted with, and the definitions of a version new to this
+/// replica are stored with the batch (<see cref="QuestVersion"/>), so a replay of the log counts
+/// with them again; the batch also holds the projection lock shared, which a rebuild's switch-over
+/// takes exclusively (<see cref="Services.ProgressRebuilder"/>).
 /// </summary>
 public sealed class QuestEventHandler(
     ProcessingDbContext db,
