@@ -7,8 +7,9 @@ using QuestAspire.Auth.Api.Contracts;
 using QuestAspire.Auth.Api.Model;
 using QuestAspire.Auth.Api.Services;
 using QuestAspire.ServiceDefaults.Api;
-using QuestAspire.ServiceDefaults.Messaging;
-using QuestAspire.ServiceDefaults.Quests;
+using QuestAspire.Data;
+using QuestAspire.EventBus;
+using QuestAspire.Quests;
 
 namespace QuestAspire.Auth.Api.Apis;
 
@@ -256,7 +257,7 @@ public static class UsersApi
 
             try
             {
-                await SaveWithEventAsync(services, MessagingNames.TimeZoneChanged, user.Id, new TimeZoneChangedData(zone), cancellationToken);
+                await SaveWithEventAsync(services, EventNames.TimeZoneChanged, user.Id, new TimeZoneChangedData(zone), cancellationToken);
                 services.Logger.LogInformation("User {UserId} set time zone {TimeZone}", user.Id, zone);
                 return TypedResults.NoContent();
             }

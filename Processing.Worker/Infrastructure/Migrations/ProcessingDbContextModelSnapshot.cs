@@ -210,7 +210,7 @@ namespace QuestAspire.Processing.Worker.Infrastructure.Migrations
                     b.ToTable("quest_versions", (string)null);
                 });
 
-            modelBuilder.Entity("QuestAspire.ServiceDefaults.Messaging.OutboxMessage", b =>
+            modelBuilder.Entity("QuestAspire.Data.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
