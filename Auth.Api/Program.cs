@@ -1,6 +1,6 @@
 using QuestAspire.Auth.Api.Apis;
 using QuestAspire.ServiceDefaults.Api;
-using QuestAspire.ServiceDefaults.Messaging;
+using QuestAspire.EventBus;
 
 var builder = WebApplication.CreateBuilder(args);
 

@@ -4,4 +4,5 @@ global using QuestAspire.Catalog.Api.Infrastructure;
 global using QuestAspire.Catalog.Api.Model;
 global using QuestAspire.Catalog.Api.Services;
 global using QuestAspire.ServiceDefaults;
-global using QuestAspire.ServiceDefaults.Quests;
+global using QuestAspire.Quests;
+global using QuestAspire.Catalog.Api.IntegrationEvents;

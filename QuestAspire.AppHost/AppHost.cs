@@ -34,7 +34,6 @@ var catalogApi = builder.AddProject<Projects.Catalog_Api>(ResourceNames.CatalogA
 var authApi = builder.AddProject<Projects.Auth_Api>(ResourceNames.AuthApi)
     .WithReference(authDb).WaitFor(authDb)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
-    .WithReference(catalogApi)
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
     .WithEnvironment("Auth__AdminPassword", adminPassword)
     .WithTrustedWebProxy()

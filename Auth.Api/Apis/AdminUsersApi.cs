@@ -4,8 +4,9 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using QuestAspire.Auth.Api.Contracts;
 using QuestAspire.Auth.Api.Model;
+using QuestAspire.Quests;
 using QuestAspire.ServiceDefaults.Api;
-using QuestAspire.ServiceDefaults.Data;
+using QuestAspire.Data;
 
 namespace QuestAspire.Auth.Api.Apis;
 

@@ -4,9 +4,9 @@ using Microsoft.EntityFrameworkCore;
 using QuestAspire.Auth.Api.Contracts;
 using QuestAspire.Auth.Api.Model;
 using QuestAspire.Auth.Api.Services;
-using QuestAspire.ServiceDefaults.Api;
-using QuestAspire.ServiceDefaults.Data;
-using QuestAspire.ServiceDefaults.Messaging;
+using QuestAspire.Quests;
+using QuestAspire.Data;
+using QuestAspire.EventBus;
 
 namespace QuestAspire.Auth.Api.Apis;
 
@@ -174,7 +174,7 @@ public static class LoginApi
             {
                 var now = services.Time.GetUtcNow();
                 var first = user.RecordSignIn();
-                var signIn = IntegrationEvent.Create(first ? MessagingNames.NewUserSignIn : MessagingNames.UserSignIn, user.Id, now);
+                var signIn = IntegrationEvent.Create(first ? EventNames.NewUserSignIn : EventNames.UserSignIn, user.Id, now);
                 services.Db.OutboxMessages.Add(OutboxMessage.Create(signIn, now));
                 await services.Db.SaveChangesAsync(cancellationToken);
                 services.OutboxSignal.Notify();

@@ -5,9 +5,9 @@ using Microsoft.EntityFrameworkCore;
 using QuestAspire.Auth.Api.Contracts;
 using QuestAspire.Auth.Api.Model;
 using QuestAspire.ServiceDefaults.Api;
-using QuestAspire.ServiceDefaults.Data;
-using QuestAspire.ServiceDefaults.Messaging;
-using QuestAspire.ServiceDefaults.Quests;
+using QuestAspire.Quests;
+using QuestAspire.Data;
+using QuestAspire.EventBus;
 
 namespace QuestAspire.Auth.Api.Apis;
 
@@ -167,7 +167,7 @@ public static class MeApi
             {
                 if (user.ChangeTimeZone(zone))
                 {
-                    await SaveWithEventAsync(services, MessagingNames.TimeZoneChanged, user.Id, new TimeZoneChangedData(zone), cancellationToken);
+                    await SaveWithEventAsync(services, EventNames.TimeZoneChanged, user.Id, new TimeZoneChangedData(zone), cancellationToken);
                     services.Logger.LogInformation("User {UserId} set time zone {TimeZone}", user.Id, zone);
                 }
 

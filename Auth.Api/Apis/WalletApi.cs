@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using QuestAspire.Auth.Api.Contracts;
 using QuestAspire.Auth.Api.Model;
 using QuestAspire.ServiceDefaults.Api;
-using QuestAspire.ServiceDefaults.Data;
+using QuestAspire.Data;
 
 namespace QuestAspire.Auth.Api.Apis;
 

@@ -1,5 +1,4 @@
 using QuestAspire.Auth.Api.Model;
-using QuestAspire.ServiceDefaults.Catalog;
 
 namespace QuestAspire.Auth.Api.Contracts;
 
@@ -68,8 +67,3 @@ public sealed record ClaimResponse(
 }
 
 public sealed record ClaimResultResponse(ClaimResponse Claim, WalletResponse Wallet);
-
-/// <summary>A quest as Catalog.Api's snapshots describe it (only the fields Auth reads): Auth's own catalog copy holds these.</summary>
-public sealed record CatalogQuest(Guid QuestId, string Name, bool AutoClaim, long Version, CatalogReward Reward) : ICatalogQuest;
-
-public sealed record CatalogReward(Guid RewardId, string Name, RewardItem Item, int Qty);

@@ -3,14 +3,12 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using QuestAspire.Auth.Api.Apis;
-using QuestAspire.Auth.Api.Contracts;
 using QuestAspire.Auth.Api.IntegrationEvents.Handlers;
 using QuestAspire.Auth.Api.Model;
 using QuestAspire.Auth.Api.Services;
 using QuestAspire.ServiceDefaults.Api;
-using QuestAspire.ServiceDefaults.Catalog;
-using QuestAspire.ServiceDefaults.Data;
-using QuestAspire.ServiceDefaults.Messaging;
+using QuestAspire.Data;
+using QuestAspire.EventBus;
 using QuestAspire.ServiceDefaults.Telemetry;
 
 namespace QuestAspire.Auth.Api.Extensions;
@@ -24,6 +22,7 @@ public static class Extensions
         builder.Services.AddSingleton<AuthTelemetry>();
         builder.AddNpgsqlDbContext<AuthDbContext>(ResourceNames.AuthDb);
         builder.AddRabbitMQClient(ResourceNames.RabbitMQ);
+        builder.AddTokenRevocationFeed();
 
         builder.Services.AddOptions<AuthOptions>()
             .BindConfiguration(AuthOptions.SectionName)
@@ -50,10 +49,8 @@ public static class Extensions
 
     private static void AddIntegrationEventSubscriptions(this IHostApplicationBuilder builder)
     {
-        // Auth's own catalog copy, for QuestCompleted events that do not carry their reward.
-        builder.AddCatalogCopy<CatalogQuest>(MessagingNames.AuthCatalogQueue);
         // A batch of claims is two statements whatever its size: large batches, as in the worker.
-        builder.AddEventConsumer<QuestCompletedHandler>(MessagingNames.AuthEventsQueue, [MessagingNames.QuestCompleted], options =>
+        builder.AddEventConsumer<QuestCompletedHandler>(EventNames.AuthEventsQueue, [EventNames.QuestCompleted], options =>
         {
             options.PrefetchCount = 2000;
             options.MaxBatchSize = 1000;

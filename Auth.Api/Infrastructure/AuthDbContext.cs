@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using QuestAspire.Auth.Api.Model;
-using QuestAspire.ServiceDefaults.Data;
-using QuestAspire.ServiceDefaults.Messaging;
+using QuestAspire.Data;
 
 namespace QuestAspire.Auth.Api.Infrastructure;
 

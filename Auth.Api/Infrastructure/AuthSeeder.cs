@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using QuestAspire.Auth.Api.Model;
-using QuestAspire.ServiceDefaults.Data;
+using QuestAspire.Data;
 
 namespace QuestAspire.Auth.Api.Infrastructure;
 

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using QuestAspire.Auth.Api.Model;
-using QuestAspire.ServiceDefaults.Messaging;
+using QuestAspire.EventBus;
 
 namespace QuestAspire.Auth.Api.Infrastructure;
 

@@ -123,7 +123,7 @@ public sealed class User
         RotateSecurityStamp();
     }
 
-    /// <summary>Sets the player's zone (an id <see cref="ServiceDefaults.Quests.QuestSchedule.CanonicalZoneId"/> accepted); false when it is the zone held.</summary>
+    /// <summary>Sets the player's zone (an id <see cref="Quests.QuestSchedule.CanonicalZoneId"/> accepted); false when it is the zone held.</summary>
     public bool ChangeTimeZone(string timeZone)
     {
         if (TimeZone == timeZone)

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using QuestAspire.ServiceDefaults.Api;
+using QuestAspire.Quests;
 
 namespace QuestAspire.Auth.Api.Model;
 

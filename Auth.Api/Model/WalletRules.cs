@@ -1,5 +1,5 @@
 using System.Globalization;
-using QuestAspire.ServiceDefaults.Api;
+using QuestAspire.Quests;
 
 namespace QuestAspire.Auth.Api.Model;
 

@@ -1,6 +1,6 @@
 using QuestAspire.ServiceDefaults.Api;
-using QuestAspire.ServiceDefaults.Data;
-using QuestAspire.ServiceDefaults.Messaging;
+using QuestAspire.Data;
+using QuestAspire.EventBus;
 using QuestAspire.ServiceDefaults.Telemetry;
 
 namespace QuestAspire.Catalog.Api.Extensions;
@@ -21,6 +21,7 @@ public static class Extensions
 
         builder.AddNpgsqlDbContext<CatalogDbContext>(ResourceNames.CatalogDb);
         builder.AddRabbitMQClient(ResourceNames.RabbitMQ);
+        builder.AddTokenRevocationFeed();
         builder.Services.AddMigration<CatalogDbContext, CatalogSeeder>();
 
         builder.AddRedisClient(ResourceNames.Redis);

@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using QuestAspire.ServiceDefaults.Data;
+using QuestAspire.Data;
 
 namespace QuestAspire.Catalog.Api.Infrastructure;
 

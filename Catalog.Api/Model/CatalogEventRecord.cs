@@ -1,4 +1,4 @@
-using QuestAspire.ServiceDefaults.Messaging;
+using QuestAspire.EventBus;
 
 namespace QuestAspire.Catalog.Api.Model;
 

@@ -1,5 +1,5 @@
 using QuestAspire.Catalog.Api.IntegrationEvents.Events;
-using QuestAspire.ServiceDefaults.Messaging;
+using QuestAspire.EventBus;
 
 namespace QuestAspire.Catalog.Api.Model;
 
@@ -42,8 +42,8 @@ public static class CatalogEvents
         // Snapshots after every version is set: a quest's reward inline is the new one.
         return
         [
-            .. rewards.Select(r => (r.Version, IntegrationEvent.Create(MessagingNames.RewardChanged, actor, now, new RewardChangedData(r.Version, RewardResponse.From(r))))),
-            .. quests.Select(q => (q.Version, IntegrationEvent.Create(MessagingNames.QuestChanged, actor, now, new QuestChangedData(q.Version, QuestResponse.From(q))))),
+            .. rewards.Select(r => (r.Version, IntegrationEvent.Create(EventNames.RewardChanged, actor, now, new RewardChangedData(r.Version, RewardResponse.From(r))))),
+            .. quests.Select(q => (q.Version, IntegrationEvent.Create(EventNames.QuestChanged, actor, now, new QuestChangedData(q.Version, QuestResponse.From(q))))),
         ];
     }
 }

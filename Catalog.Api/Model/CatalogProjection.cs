@@ -1,7 +1,6 @@
 using System.Text.Json;
 using QuestAspire.Catalog.Api.IntegrationEvents.Events;
 using QuestAspire.ServiceDefaults.Api;
-using QuestAspire.ServiceDefaults.Messaging;
 
 namespace QuestAspire.Catalog.Api.Model;
 
@@ -18,8 +17,8 @@ public sealed class CatalogProjection(IDictionary<Guid, QuestView> quests, IDict
     /// <summary>Applies one stored event; false when it changed nothing (an older or equal version, or a type it does not know).</summary>
     public bool Apply(string eventType, string data) => eventType switch
     {
-        MessagingNames.QuestChanged => Apply(Parse<QuestChangedData>(data).Quest),
-        MessagingNames.RewardChanged => Apply(Parse<RewardChangedData>(data).Reward),
+        EventNames.QuestChanged => Apply(Parse<QuestChangedData>(data).Quest),
+        EventNames.RewardChanged => Apply(Parse<RewardChangedData>(data).Reward),
         _ => false,
     };
 
@@ -89,8 +88,8 @@ public sealed class CatalogProjection(IDictionary<Guid, QuestView> quests, IDict
     /// <summary>The ids of the views an event concerns, so the projector can load just those.</summary>
     public static (Guid? QuestId, Guid? RewardId) Target(string eventType, string data) => eventType switch
     {
-        MessagingNames.QuestChanged => (Parse<QuestChangedData>(data).Quest.QuestId, null),
-        MessagingNames.RewardChanged => (null, Parse<RewardChangedData>(data).Reward.RewardId),
+        EventNames.QuestChanged => (Parse<QuestChangedData>(data).Quest.QuestId, null),
+        EventNames.RewardChanged => (null, Parse<RewardChangedData>(data).Reward.RewardId),
         _ => (null, null),
     };
 

@@ -1,5 +1,3 @@
-using QuestAspire.ServiceDefaults.Api;
-
 namespace QuestAspire.Catalog.Api.Model;
 
 /// <summary>A quest as an admin defines it, after <see cref="CatalogRules.ValidateQuest"/>.</summary>

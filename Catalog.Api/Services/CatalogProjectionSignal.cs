@@ -1,4 +1,4 @@
-using QuestAspire.ServiceDefaults.Messaging;
+using QuestAspire.Data;
 
 namespace QuestAspire.Catalog.Api.Services;
 

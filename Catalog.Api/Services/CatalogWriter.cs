@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using QuestAspire.ServiceDefaults.Messaging;
+using QuestAspire.Data;
 
 namespace QuestAspire.Catalog.Api.Services;
 

@@ -7,7 +7,6 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using QuestAspire.Processing.Worker.IntegrationEvents.Events;
 using QuestAspire.ServiceDefaults.Api;
-using QuestAspire.ServiceDefaults.Data;
 
 namespace QuestAspire.Processing.Worker.Apis;
 
@@ -101,7 +100,7 @@ public static partial class EventsApi
 
         // A player reports only their own events: naming someone else is refused, not ignored.
         var userId = player ?? request!.UserId!.Value;
-        var e = new IntegrationEvent(request!.EventId!.Value, MessagingNames.AppEvent, userId, request.OccurredAt!.Value,
+        var e = new IntegrationEvent(request!.EventId!.Value, EventNames.AppEvent, userId, request.OccurredAt!.Value,
             System.Text.Json.JsonSerializer.SerializeToElement(new AppEventData(request.EventType!, request.Value ?? 1), ApiDefaults.JsonOptions));
         async Task<IResult> StoreAsync(CancellationToken ct)
         {

@@ -9,7 +9,7 @@ using QuestAspire.Processing.Worker.Contracts;
 using QuestAspire.Processing.Worker.Services;
 using QuestAspire.ServiceDefaults.Api;
 using QuestAspire.ServiceDefaults.Authentication;
-using QuestAspire.ServiceDefaults.Quests;
+using QuestAspire.Quests;
 
 namespace QuestAspire.Processing.Worker.Apis;
 

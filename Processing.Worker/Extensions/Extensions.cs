@@ -3,8 +3,6 @@ using QuestAspire.Processing.Worker.IntegrationEvents.Handlers;
 using QuestAspire.Processing.Worker.Services;
 using Microsoft.Extensions.Options;
 using QuestAspire.ServiceDefaults.Api;
-using QuestAspire.ServiceDefaults.Catalog;
-using QuestAspire.ServiceDefaults.Data;
 using QuestAspire.ServiceDefaults.Telemetry;
 
 namespace QuestAspire.Processing.Worker.Extensions;
@@ -24,6 +22,7 @@ public static class Extensions
         builder.Services.AddMigration<ProcessingDbContext, ProcessingSeeder>();
 
         builder.AddRabbitMQClient(ResourceNames.RabbitMQ);
+        builder.AddTokenRevocationFeed();
         builder.AddQuestRules();
         builder.AddQuestCatalog();
         builder.AddEventSubscriptions();
@@ -48,7 +47,7 @@ public static class Extensions
     // The worker's own copy of the catalog, fed by catalog events on a queue per replica.
     private static void AddQuestCatalog(this IHostApplicationBuilder builder)
     {
-        builder.AddCatalogCopy<CatalogQuest>(MessagingNames.ProcessingCatalogQueue);
+        builder.AddCatalogCopy<CatalogQuest>(EventNames.ProcessingCatalogQueue);
         builder.Services.AddSingleton<QuestCatalog>();
         builder.Services.AddSingleton<ProgressRebuilder>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ProgressRebuilder>());
@@ -61,8 +60,8 @@ public static class Extensions
         // so throughput grows with it (about 1.2k/s at 200 and 4k/s at 1000 events on a loaded
         // two-core machine). Messaging:processing-events in configuration overrides these.
         builder.AddEventConsumer<QuestEventHandler>(
-            MessagingNames.ProcessingEventsQueue,
-            [MessagingNames.NewUserSignIn, MessagingNames.UserSignIn, MessagingNames.AppEvent, MessagingNames.TimeZoneChanged],
+            EventNames.ProcessingEventsQueue,
+            [EventNames.NewUserSignIn, EventNames.UserSignIn, EventNames.AppEvent, EventNames.TimeZoneChanged],
             options =>
             {
                 options.PrefetchCount = 2000;

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using QuestAspire.Processing.Worker.Infrastructure.EntityConfigurations;
-using QuestAspire.ServiceDefaults.Data;
 
 namespace QuestAspire.Processing.Worker.Infrastructure;
 

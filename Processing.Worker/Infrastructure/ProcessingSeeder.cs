@@ -1,5 +1,3 @@
-using QuestAspire.ServiceDefaults.Data;
-
 namespace QuestAspire.Processing.Worker.Infrastructure;
 
 /// <summary>

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using QuestAspire.Processing.Worker.IntegrationEvents.Events;
 using QuestAspire.ServiceDefaults.Api;
-using QuestAspire.ServiceDefaults.Quests;
+using QuestAspire.Quests;
 
 namespace QuestAspire.Processing.Worker.Model;
 
@@ -27,7 +27,7 @@ public sealed class Backtest(QuestEngine engine, QuestRule draft, DateTimeOffset
 
     /// <summary>The event types the log must give: the draft's own, zone changes, and completions of its preconditions.</summary>
     public IReadOnlyList<string> EventTypes { get; } = draft.EventType == QuestRule.SignInType
-        ? [MessagingNames.UserSignIn, MessagingNames.NewUserSignIn]
+        ? [EventNames.UserSignIn, EventNames.NewUserSignIn]
         : [draft.EventType];
 
     /// <summary>Takes one player's whole stream of events, in processing order (see <see cref="LogReplay.InProcessingOrder"/>).</summary>
@@ -57,7 +57,7 @@ public sealed class Backtest(QuestEngine engine, QuestRule draft, DateTimeOffset
     {
         foreach (var logged in ordered)
         {
-            if (logged.EventType == MessagingNames.QuestCompleted)
+            if (logged.EventType == EventNames.QuestCompleted)
             {
                 if (JsonSerializer.Deserialize<QuestCompletedData>(logged.Data, ApiDefaults.JsonOptions) is { } completed
                     && Draft.PreconditionIds.Contains(completed.QuestId))
@@ -65,7 +65,7 @@ public sealed class Backtest(QuestEngine engine, QuestRule draft, DateTimeOffset
                     player.AddCompletions(completed.QuestId, 1);
                 }
             }
-            else if (logged.EventType == MessagingNames.TimeZoneChanged || (logged.OccurredAt >= from && logged.OccurredAt < to))
+            else if (logged.EventType == EventNames.TimeZoneChanged || (logged.OccurredAt >= from && logged.OccurredAt < to))
             {
                 yield return logged;
             }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using QuestAspire.ServiceDefaults.Quests;
+using QuestAspire.Quests;
 
 namespace QuestAspire.Processing.Worker.Model;
 
@@ -15,7 +15,7 @@ public static class LogReplay
     /// <summary>The log in processing order.</summary>
     public static IEnumerable<LoggedEvent> InProcessingOrder(IEnumerable<LoggedEvent> log) =>
         log.OrderBy(e => e.RecordedAt)
-            .ThenBy(e => e.EventType == MessagingNames.TimeZoneChanged ? 0 : 1)
+            .ThenBy(e => e.EventType == EventNames.TimeZoneChanged ? 0 : 1)
             .ThenBy(e => e.OccurredAt)
             .ThenBy(e => e.EventId);
 
@@ -44,7 +44,7 @@ public static class LogReplay
         foreach (var logged in ordered)
         {
             var player = playerOf(logged.UserId);
-            if (logged.EventType == MessagingNames.TimeZoneChanged)
+            if (logged.EventType == EventNames.TimeZoneChanged)
             {
                 // As the worker keeps zones (PlayerZone): the change that happened last wins, whatever order they arrived in.
                 if (!zoneChangedAt.TryGetValue(logged.UserId, out var changedAt) || logged.OccurredAt > changedAt)
@@ -71,8 +71,8 @@ public static class LogReplay
     /// <summary>A logged event as the rules see it: sign-ins count 1, an app event its logged <c>value</c>; null for the worker's own events.</summary>
     public static QuestEvent? ToQuestEvent(LoggedEvent logged) => logged.EventType switch
     {
-        MessagingNames.QuestCompleted or MessagingNames.TimeZoneChanged => null,
-        MessagingNames.UserSignIn or MessagingNames.NewUserSignIn => new QuestEvent(logged.EventId, logged.EventType, logged.OccurredAt, 1),
+        EventNames.QuestCompleted or EventNames.TimeZoneChanged => null,
+        EventNames.UserSignIn or EventNames.NewUserSignIn => new QuestEvent(logged.EventId, logged.EventType, logged.OccurredAt, 1),
         _ => new QuestEvent(logged.EventId, logged.EventType, logged.OccurredAt, ValueOf(logged.Data)),
     };
 

@@ -1,5 +1,5 @@
 using NodaTime;
-using QuestAspire.ServiceDefaults.Quests;
+using QuestAspire.Quests;
 
 namespace QuestAspire.Processing.Worker.Model;
 

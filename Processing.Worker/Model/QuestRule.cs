@@ -1,4 +1,4 @@
-using QuestAspire.ServiceDefaults.Quests;
+using QuestAspire.Quests;
 
 namespace QuestAspire.Processing.Worker.Model;
 
@@ -64,7 +64,7 @@ public sealed record QuestRule(Guid QuestId, string Name, int Streak, int Duplic
 
     /// <summary>Whether an event of the log's type is one this quest counts.</summary>
     public bool Matches(string eventType) => EventType == SignInType
-        ? eventType is MessagingNames.UserSignIn or MessagingNames.NewUserSignIn
+        ? eventType is EventNames.UserSignIn or EventNames.NewUserSignIn
         : eventType == EventType;
 
     /// <summary>Inside the quest's time window (start inclusive, end exclusive), or it has none.</summary>

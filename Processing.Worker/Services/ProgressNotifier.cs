@@ -41,7 +41,7 @@ public sealed class ProgressNotifier(EventPublisher publisher, TimeProvider time
             {
                 foreach (var chunk in users.Chunk(MaxUsersPerNotification))
                 {
-                    var notification = IntegrationEvent.Create(MessagingNames.ProgressChanged, SystemActor, timeProvider.GetUtcNow(), new { user_ids = chunk });
+                    var notification = IntegrationEvent.Create(EventNames.ProgressChanged, SystemActor, timeProvider.GetUtcNow(), new { user_ids = chunk });
                     await publisher.NotifyAsync(MessagingNames.EventsExchange, notification, stoppingToken);
                 }
             }

@@ -1,5 +1,4 @@
-using QuestAspire.ServiceDefaults.Catalog;
-using QuestAspire.ServiceDefaults.Quests;
+using QuestAspire.Quests;
 
 namespace QuestAspire.Processing.Worker.Services;
 

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -30,8 +29,8 @@ public static class JwtAuthenticationExtensions
     /// <summary>
     /// Validates Auth's access tokens: signature, issuer, audience and lifetime (30 s of clock skew),
     /// and that the token was not revoked: its <c>stamp</c> is the user's newest one, as the
-    /// <c>security-stamps</c> stream tells every replica (<see cref="SecurityStampFeed"/>), so no
-    /// request calls Auth. The signing key comes from the <c>Jwt</c> section and is checked at start.
+    /// <c>security-stamps</c> stream tells every replica (the event bus's <c>AddTokenRevocationFeed</c>
+    /// fills <see cref="SecurityStamps"/>), so no request calls Auth. The signing key comes from the <c>Jwt</c> section and is checked at start.
     /// </summary>
     public static TBuilder AddJwtBearerAuthentication<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
@@ -42,11 +41,7 @@ public static class JwtAuthenticationExtensions
             .ValidateOnStart();
 
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<SecurityStamps>();
-        builder.Services.AddSingleton<SecurityStampFeed>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<SecurityStampFeed>());
-        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
-            "token-revocations", sp => sp.GetRequiredService<SecurityStampFeed>(), failureStatus: null, tags: null));
+        builder.Services.TryAddSingleton<SecurityStamps>();
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)

@@ -2,8 +2,8 @@ using System.Net;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Http.Resilience;
+using QuestAspire.EventBus;
 using QuestAspire.ServiceDefaults.Api;
-using QuestAspire.ServiceDefaults.Messaging;
 using QuestAspire.ServiceDefaults.Telemetry;
 using QuestAspire.Web.IntegrationEvents.Handlers;
 using QuestAspire.Web.Services;
@@ -85,7 +85,7 @@ public static class Extensions
     {
         builder.AddRabbitMQClient(ResourceNames.RabbitMQ, settings => settings.DisableHealthChecks = true);
         builder.Services.AddSingleton<ProgressHub>();
-        builder.AddEventConsumer<ProgressChangedHandler>(MessagingNames.WebProgressQueue, [MessagingNames.ProgressChanged], options =>
+        builder.AddEventConsumer<ProgressChangedHandler>(EventNames.WebProgressQueue, [EventNames.ProgressChanged], options =>
         {
             options.Broadcast = true;
             options.PrefetchCount = 100;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using QuestAspire.ServiceDefaults.Messaging;
+using QuestAspire.EventBus;
 
 namespace QuestAspire.Catalog.Api.UnitTests;
 
@@ -20,8 +20,8 @@ public sealed class CatalogEventsTests
         Assert.Equal(42, version);
         var json = Envelope(changed);
         Assert.Equal(["event_id", "event_type", "user_id", "occurred_at", "data"], Names(json));
-        Assert.Equal(MessagingNames.QuestChanged, json.GetProperty("event_type").GetString());
-        Assert.Equal("QuestChanged", MessagingNames.QuestChanged);
+        Assert.Equal(EventNames.QuestChanged, json.GetProperty("event_type").GetString());
+        Assert.Equal("QuestChanged", EventNames.QuestChanged);
         Assert.Equal(Admin, json.GetProperty("user_id").GetGuid());
         Assert.Equal(7, json.GetProperty("event_id").GetGuid().Version);
         Assert.Equal(Now, json.GetProperty("occurred_at").GetDateTimeOffset());
@@ -45,8 +45,8 @@ public sealed class CatalogEventsTests
         var (_, changed) = Assert.Single(CatalogEvents.Stamp([reward], [], firstVersion: 7, CatalogEvents.SystemActor, Now));
 
         var json = Envelope(changed);
-        Assert.Equal(MessagingNames.RewardChanged, json.GetProperty("event_type").GetString());
-        Assert.Equal("RewardChanged", MessagingNames.RewardChanged);
+        Assert.Equal(EventNames.RewardChanged, json.GetProperty("event_type").GetString());
+        Assert.Equal("RewardChanged", EventNames.RewardChanged);
         Assert.Equal(Guid.Parse("00000000-0000-0000-0000-000000000001"), json.GetProperty("user_id").GetGuid());
         var data = json.GetProperty("data");
         Assert.Equal(["catalog_version", "reward"], Names(data));
@@ -68,7 +68,7 @@ public sealed class CatalogEventsTests
         var quests = CatalogEvents.AffectedQuests([reward], [], [.. paying, unrelated]);
         var events = CatalogEvents.Stamp([reward], quests, firstVersion: 10, Admin, Now);
 
-        Assert.Equal([MessagingNames.RewardChanged, MessagingNames.QuestChanged, MessagingNames.QuestChanged], events.Select(e => e.Event.EventType));
+        Assert.Equal([EventNames.RewardChanged, EventNames.QuestChanged, EventNames.QuestChanged], events.Select(e => e.Event.EventType));
         Assert.Equal([10L, 11L, 12L], events.Select(e => e.Version));
         Assert.Equal(["a", "b"], quests.Select(q => q.Name));
         foreach (var (version, questChanged) in events.Skip(1))

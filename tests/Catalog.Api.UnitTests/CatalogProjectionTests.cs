@@ -2,7 +2,6 @@ using System.Text.Json;
 using QuestAspire.Catalog.Api.Contracts;
 using QuestAspire.Catalog.Api.IntegrationEvents.Events;
 using QuestAspire.ServiceDefaults.Api;
-using QuestAspire.ServiceDefaults.Messaging;
 
 namespace QuestAspire.Catalog.Api.UnitTests;
 
@@ -101,8 +100,8 @@ public sealed class CatalogProjectionTests
         new(QuestId, name, "d", 3, 2, false, active, version, Reward(version: 1, qty: 1));
 
     private static (string Type, string Data) QuestChanged(QuestResponse quest) =>
-        (MessagingNames.QuestChanged, JsonSerializer.Serialize(new QuestChangedData(quest.Version, quest), ApiDefaults.JsonOptions));
+        (EventNames.QuestChanged, JsonSerializer.Serialize(new QuestChangedData(quest.Version, quest), ApiDefaults.JsonOptions));
 
     private static (string Type, string Data) RewardChanged(RewardResponse reward) =>
-        (MessagingNames.RewardChanged, JsonSerializer.Serialize(new RewardChangedData(reward.Version, reward), ApiDefaults.JsonOptions));
+        (EventNames.RewardChanged, JsonSerializer.Serialize(new RewardChangedData(reward.Version, reward), ApiDefaults.JsonOptions));
 }

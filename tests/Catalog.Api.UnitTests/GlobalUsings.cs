@@ -1,2 +1,3 @@
 global using QuestAspire.Catalog.Api.Model;
 global using Xunit;
+global using QuestAspire.Catalog.Api.IntegrationEvents;

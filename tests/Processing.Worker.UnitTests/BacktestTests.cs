@@ -5,8 +5,8 @@ using Microsoft.Extensions.Time.Testing;
 using QuestAspire.Processing.Worker.IntegrationEvents.Events;
 using QuestAspire.Processing.Worker.Services;
 using QuestAspire.ServiceDefaults.Api;
-using QuestAspire.ServiceDefaults.Messaging;
-using QuestAspire.ServiceDefaults.Quests;
+using QuestAspire.EventBus;
+using QuestAspire.Quests;
 
 namespace QuestAspire.Processing.Worker.UnitTests;
 
@@ -55,7 +55,7 @@ public sealed class BacktestTests
         var (player, first) = (Guid.CreateVersion7(), Guid.CreateVersion7());
         var draft = Draft(1, 10) with { PreconditionIds = [first] };
         // Emitted while the sign-in at 1 was processed: recorded with its batch, occurred a moment after it.
-        var completed = Logged(player, MessagingNames.QuestCompleted, Start.AddMinutes(1).AddSeconds(1), Start.AddMinutes(1),
+        var completed = Logged(player, EventNames.QuestCompleted, Start.AddMinutes(1).AddSeconds(1), Start.AddMinutes(1),
             new QuestCompletedData(first, "first", 1, "gold", 5, false, 1));
         var log = SignIns(player, 3, TimeSpan.FromMinutes(1)).Append(completed); // sign-ins at 0, 1, 2
         var backtest = new Backtest(Engine, draft, DateTimeOffset.UnixEpoch, Forever);
@@ -72,8 +72,8 @@ public sealed class BacktestTests
         var player = Guid.CreateVersion7();
         var streak = new QuestRule(Guid.CreateVersion7(), "two-days", 2, 1) { EventType = "match_won", Kind = QuestKind.DailyStreak };
         // Tokyo was set last (10:05) but logged first; the older change to UTC (10:00) arrives after it and must not win.
-        var tokyo = Logged(player, MessagingNames.TimeZoneChanged, Start.AddMinutes(5), Start.AddMinutes(5), new TimeZoneChangedData("Asia/Tokyo"));
-        var utc = Logged(player, MessagingNames.TimeZoneChanged, Start, Start.AddMinutes(6), new TimeZoneChangedData("UTC"));
+        var tokyo = Logged(player, EventNames.TimeZoneChanged, Start.AddMinutes(5), Start.AddMinutes(5), new TimeZoneChangedData("Asia/Tokyo"));
+        var utc = Logged(player, EventNames.TimeZoneChanged, Start, Start.AddMinutes(6), new TimeZoneChangedData("UTC"));
         // 16:00Z and 14:00Z the next day: one Tokyo day.
         var first = Logged(player, "match_won", At("2026-11-01T16:00:00Z"), At("2026-11-02T15:00:00Z"), new { value = 1 });
         var second = Logged(player, "match_won", At("2026-11-02T14:00:00Z"), At("2026-11-02T15:00:00Z"), new { value = 1 });
@@ -147,10 +147,10 @@ public sealed class BacktestTests
         new(questId, $"quest-{questId}", streak, 1, false, true, version, new CatalogReward("gold", 1));
 
     private static List<LoggedEvent> SignIns(Guid player, int count, TimeSpan apart) =>
-        [.. Enumerable.Range(0, count).Select(i => Logged(player, i == 0 ? MessagingNames.NewUserSignIn : MessagingNames.UserSignIn, Start + (apart * i), Start + (apart * i)))];
+        [.. Enumerable.Range(0, count).Select(i => Logged(player, i == 0 ? EventNames.NewUserSignIn : EventNames.UserSignIn, Start + (apart * i), Start + (apart * i)))];
 
     private static LoggedEvent Stamped(Guid player, DateTimeOffset at, long catalogVersion) =>
-        LoggedEvent.Restore(Guid.CreateVersion7(), MessagingNames.UserSignIn, player, at, at, "{}", catalogVersion);
+        LoggedEvent.Restore(Guid.CreateVersion7(), EventNames.UserSignIn, player, at, at, "{}", catalogVersion);
 
     private static LoggedEvent Logged(Guid player, string type, DateTimeOffset occurredAt, DateTimeOffset recordedAt, object? data = null) =>
         LoggedEvent.Record(new IntegrationEvent(Guid.CreateVersion7(), type, player, occurredAt,

@@ -1,2 +1,3 @@
 global using QuestAspire.Processing.Worker.Model;
 global using Xunit;
+global using QuestAspire.Processing.Worker.IntegrationEvents;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using QuestAspire.ServiceDefaults.Api;
-using QuestAspire.ServiceDefaults.Messaging;
-using QuestAspire.ServiceDefaults.Quests;
+using QuestAspire.EventBus;
+using QuestAspire.Quests;
 
 namespace QuestAspire.Processing.Worker.UnitTests;
 
@@ -17,8 +17,8 @@ public sealed class LogReplayTests
     {
         var seed = new QuestRule(Guid.CreateVersion7(), "signin_three", 3, 2);
         var log = Enumerable.Range(0, 9)
-            .Select(i => Logged(i == 0 ? MessagingNames.NewUserSignIn : MessagingNames.UserSignIn, Start.AddMinutes(i), Start.AddMinutes(i)))
-            .Append(Logged(MessagingNames.QuestCompleted, Start.AddMinutes(3), Start.AddMinutes(3))) // the worker's own: counts toward nothing
+            .Select(i => Logged(i == 0 ? EventNames.NewUserSignIn : EventNames.UserSignIn, Start.AddMinutes(i), Start.AddMinutes(i)))
+            .Append(Logged(EventNames.QuestCompleted, Start.AddMinutes(3), Start.AddMinutes(3))) // the worker's own: counts toward nothing
             .ToList();
 
         var reasons = Explain(seed, [seed], log);
@@ -30,7 +30,7 @@ public sealed class LogReplayTests
     public void ZoneChangeInTheLog_MovesTheDays_ForTheEventsProcessedAfterIt()
     {
         var streak = new QuestRule(Guid.CreateVersion7(), "two-days", 2, 1) { EventType = "match_won", Kind = QuestKind.DailyStreak };
-        var tokyo = Logged(MessagingNames.TimeZoneChanged, Start, Start, new TimeZoneChangedData("Asia/Tokyo"));
+        var tokyo = Logged(EventNames.TimeZoneChanged, Start, Start, new TimeZoneChangedData("Asia/Tokyo"));
         // 16:00Z on the 1st and 14:00Z on the 2nd: one Tokyo day, two UTC days.
         var first = Logged("match_won", At("2026-12-01T16:00:00Z"), At("2026-12-02T15:00:00Z"), new { value = 1 });
         var second = Logged("match_won", At("2026-12-02T14:00:00Z"), At("2026-12-02T15:00:00Z"), new { value = 1 });

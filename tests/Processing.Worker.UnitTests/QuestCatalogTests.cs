@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using QuestAspire.Processing.Worker.Services;
-using QuestAspire.ServiceDefaults.Catalog;
 
 namespace QuestAspire.Processing.Worker.UnitTests;
 

@@ -1,8 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Time.Testing;
 using NodaTime;
-using QuestAspire.ServiceDefaults.Messaging;
-using QuestAspire.ServiceDefaults.Quests;
+using QuestAspire.Quests;
 
 namespace QuestAspire.Processing.Worker.UnitTests;
 
@@ -148,11 +147,11 @@ public sealed class QuestEngineTests
         var signIn = Quest(1, 1);
         var matches = Quest(1, 1) with { EventType = "match_won" };
 
-        Assert.True(QuestEngine.Uses(signIn, Event(_clock.GetUtcNow(), MessagingNames.UserSignIn)));
-        Assert.True(QuestEngine.Uses(signIn, Event(_clock.GetUtcNow(), MessagingNames.NewUserSignIn)));
+        Assert.True(QuestEngine.Uses(signIn, Event(_clock.GetUtcNow(), EventNames.UserSignIn)));
+        Assert.True(QuestEngine.Uses(signIn, Event(_clock.GetUtcNow(), EventNames.NewUserSignIn)));
         Assert.False(QuestEngine.Uses(signIn, Event(_clock.GetUtcNow(), "match_won")));
         Assert.True(QuestEngine.Uses(matches, Event(_clock.GetUtcNow(), "match_won")));
-        Assert.False(QuestEngine.Uses(matches, Event(_clock.GetUtcNow(), MessagingNames.UserSignIn)));
+        Assert.False(QuestEngine.Uses(matches, Event(_clock.GetUtcNow(), EventNames.UserSignIn)));
     }
 
     [Fact]
@@ -204,7 +203,7 @@ public sealed class QuestEngineTests
     private static QuestRule Quest(int target, int duplication) =>
         new(Guid.Parse("0199a8f0-0000-7000-8000-000000000001"), "quest", target, duplication);
 
-    private static QuestEvent Event(DateTimeOffset at, string type = MessagingNames.UserSignIn, long value = 1) => new(Guid.NewGuid(), type, at, value);
+    private static QuestEvent Event(DateTimeOffset at, string type = EventNames.UserSignIn, long value = 1) => new(Guid.NewGuid(), type, at, value);
 
     private static DateTimeOffset At(string iso) => DateTimeOffset.Parse(iso, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 

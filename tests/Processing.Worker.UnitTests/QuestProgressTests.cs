@@ -1,4 +1,4 @@
-using QuestAspire.ServiceDefaults.Quests;
+using QuestAspire.Quests;
 
 namespace QuestAspire.Processing.Worker.UnitTests;
 

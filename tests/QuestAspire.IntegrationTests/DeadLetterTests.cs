@@ -53,6 +53,21 @@ public sealed class DeadLetterTests(AppFixture fixture) : IAsyncDisposable
     }
 
     [Fact]
+    public async Task CompletionWithoutItsReward_IsDeadLetteredAsMalformed_AndPaysNothing()
+    {
+        var (userId, userName) = (await _rig.NewPlayersAsync(1))[0];
+        var token = await _rig.Api.SignInAsync(userName);
+
+        // Auth keeps no catalog copy to fill in a missing reward: a completion must carry it.
+        await _rig.PublishAsync("QuestCompleted", userId, new { quest_id = Guid.NewGuid(), quest_name = "no reward", completion = 1, catalog_version = 1 });
+
+        var dead = await QuestApiClient.EventuallyAsync(
+            () => _rig.DeadLettersOfAsync([(userId, userName)]), d => d["auth-events.dead-letter"] >= 1, "the completion without a reward in auth-events' dead-letter queue");
+        Assert.Equal(1, dead["auth-events.dead-letter"]);
+        Assert.DoesNotContain(await _rig.Api.GetClaimsAsync(token), c => c.GetProperty("quest_name").GetString() == "no reward");
+    }
+
+    [Fact]
     public async Task ReplayApi_NeedsTheAdminRole_AndKnowsItsQueues()
     {
         var admin = await _rig.Api.SignInAsync("admin", TestAppHost.AdminPassword);

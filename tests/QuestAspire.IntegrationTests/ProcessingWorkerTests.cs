@@ -574,7 +574,7 @@ public sealed class ProcessingWorkerTests(AppFixture fixture) : IAsyncLifetime
     }
 
     /// <summary>
-    /// The wire names (MessagingNames in ServiceDefaults, which this project does not reference):
+    /// The wire names (MessagingNames in QuestAspire.EventBus and the worker's EventNames, which this project does not reference):
     /// they are the contract, so the tests spell them out.
     /// </summary>
     private static class Wire

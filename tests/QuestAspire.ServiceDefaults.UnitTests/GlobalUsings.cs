@@ -1,2 +1,1 @@
-global using QuestAspire.ServiceDefaults.Messaging;
 global using Xunit;

@@ -139,7 +139,7 @@ namespace QuestAspire.Auth.Api.Infrastructure.Migrations
                     b.ToTable("users", (string)null);
                 });
 
-            modelBuilder.Entity("QuestAspire.ServiceDefaults.Messaging.OutboxMessage", b =>
+            modelBuilder.Entity("QuestAspire.Data.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")

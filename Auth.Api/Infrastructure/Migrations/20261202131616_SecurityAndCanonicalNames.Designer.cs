@@ -219,7 +219,7 @@ namespace QuestAspire.Auth.Api.Infrastructure.Migrations
                     b.ToTable("user_name_renames", (string)null);
                 });
 
-            modelBuilder.Entity("QuestAspire.ServiceDefaults.Messaging.OutboxMessage", b =>
+            modelBuilder.Entity("QuestAspire.Data.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")

@@ -305,7 +305,7 @@ namespace QuestAspire.Auth.Api.Infrastructure.Migrations
                     b.ToTable("user_name_renames", (string)null);
                 });
 
-            modelBuilder.Entity("QuestAspire.ServiceDefaults.Data.IdempotencyRecord", b =>
+            modelBuilder.Entity("QuestAspire.Data.IdempotencyRecord", b =>
                 {
                     b.Property<string>("Scope")
                         .HasMaxLength(64)
@@ -356,7 +356,7 @@ namespace QuestAspire.Auth.Api.Infrastructure.Migrations
                     b.ToTable("idempotency_keys", (string)null);
                 });
 
-            modelBuilder.Entity("QuestAspire.ServiceDefaults.Messaging.OutboxMessage", b =>
+            modelBuilder.Entity("QuestAspire.Data.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")

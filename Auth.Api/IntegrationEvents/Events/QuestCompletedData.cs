@@ -1,9 +1,13 @@
+using System.Text.Json.Serialization;
+
 namespace QuestAspire.Auth.Api.IntegrationEvents.Events;
 
 /// <summary>
 /// The data of a <c>QuestCompleted</c> event, as Processing.Worker publishes it: the quest and what
-/// it paid at completion. Events published before the reward travelled with them lack the reward
-/// fields; for those Auth's own catalog copy answers.
+/// it paid at completion. The reward fields are required: an event without them cannot be read
+/// (a <see cref="System.Text.Json.JsonException"/>, a permanent failure) and is dead-lettered as malformed.
 /// </summary>
 public sealed record QuestCompletedData(
-    Guid QuestId, string? QuestName, int Completion, string? RewardItem, int? RewardQty, bool? AutoClaim, long? CatalogVersion);
+    Guid QuestId, string? QuestName, int Completion,
+    [property: JsonRequired] string RewardItem, [property: JsonRequired] int RewardQty, [property: JsonRequired] bool AutoClaim,
+    long? CatalogVersion);

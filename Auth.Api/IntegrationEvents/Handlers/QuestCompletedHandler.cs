@@ -1,10 +1,8 @@
 using Microsoft.EntityFrameworkCore;
-using QuestAspire.Auth.Api.Contracts;
 using QuestAspire.Auth.Api.IntegrationEvents.Events;
 using QuestAspire.Auth.Api.Model;
 using QuestAspire.Auth.Api.Services;
-using QuestAspire.ServiceDefaults.Catalog;
-using QuestAspire.ServiceDefaults.Messaging;
+using QuestAspire.EventBus;
 
 namespace QuestAspire.Auth.Api.IntegrationEvents.Handlers;
 
@@ -16,7 +14,6 @@ namespace QuestAspire.Auth.Api.IntegrationEvents.Handlers;
 /// </summary>
 public sealed class QuestCompletedHandler(
     AuthDbContext db,
-    CatalogCopy<CatalogQuest> catalog,
     AuthTelemetry telemetry,
     TimeProvider time,
     ILogger<QuestCompletedHandler> logger) : IIntegrationEventHandler
@@ -74,31 +71,16 @@ public sealed class QuestCompletedHandler(
             return inserted;
         }, cancellationToken);
 
-    private RewardClaim CreateClaim(IntegrationEvent completed, DateTimeOffset now)
+    private static RewardClaim CreateClaim(IntegrationEvent completed, DateTimeOffset now)
     {
         var data = completed.GetData<QuestCompletedData>();
-        var (name, item, qty, autoClaim) = data is { RewardItem: { } wireItem, RewardQty: { } wireQty, AutoClaim: { } wireAutoClaim }
-            ? (data.QuestName ?? "", ParseItem(wireItem, completed), wireQty, wireAutoClaim)
-            : FromCatalog(data.QuestId, completed);
+        var (name, item, qty, autoClaim) = (data.QuestName ?? "", ParseItem(data.RewardItem, completed), data.RewardQty, data.AutoClaim);
         if (qty <= 0)
         {
             throw new PermanentEventException($"QuestCompleted {completed.EventId} pays {qty} {item}: a reward is at least 1.");
         }
 
         return RewardClaim.FromCompletion(completed.UserId, completed.EventId, data.QuestId, name, item, qty, autoClaim, now);
-    }
-
-    // An event from before completions carried their reward: what the quest pays now, from Auth's own copy.
-    private (string Name, RewardItem Item, int Qty, bool AutoClaim) FromCatalog(Guid questId, IntegrationEvent completed)
-    {
-        if (!catalog.IsLoaded)
-        {
-            throw new DependencyUnavailableException($"QuestCompleted {completed.EventId} has no reward and the catalog copy is not loaded yet.");
-        }
-
-        return catalog.Quests.TryGetValue(questId, out var quest) && quest.Reward is { } reward
-            ? (quest.Name, reward.Item, reward.Qty, quest.AutoClaim)
-            : throw new PermanentEventException($"Quest {questId} of QuestCompleted {completed.EventId} is not in the catalog (or has no reward).");
     }
 
     private static RewardItem ParseItem(string item, IntegrationEvent completed) => item switch

@@ -312,7 +312,7 @@ namespace QuestAspire.Catalog.Api.Infrastructure.Migrations
                     b.ToTable("reward_views", (string)null);
                 });
 
-            modelBuilder.Entity("QuestAspire.ServiceDefaults.Messaging.OutboxMessage", b =>
+            modelBuilder.Entity("QuestAspire.Data.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")

@@ -210,7 +210,7 @@ namespace QuestAspire.Processing.Worker.Infrastructure.Migrations
                     b.ToTable("quest_versions", (string)null);
                 });
 
-            modelBuilder.Entity("QuestAspire.ServiceDefaults.Data.IdempotencyRecord", b =>
+            modelBuilder.Entity("QuestAspire.Data.IdempotencyRecord", b =>
                 {
                     b.Property<string>("Scope")
                         .HasMaxLength(64)
@@ -261,7 +261,7 @@ namespace QuestAspire.Processing.Worker.Infrastructure.Migrations
                     b.ToTable("idempotency_keys", (string)null);
                 });
 
-            modelBuilder.Entity("QuestAspire.ServiceDefaults.Messaging.OutboxMessage", b =>
+            modelBuilder.Entity("QuestAspire.Data.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using QuestAspire.Processing.Worker.IntegrationEvents.Events;
 using QuestAspire.Processing.Worker.Services;
 using QuestAspire.ServiceDefaults.Api;
-using QuestAspire.ServiceDefaults.Quests;
+using QuestAspire.Quests;
 
 namespace QuestAspire.Processing.Worker.IntegrationEvents.Handlers;
 
@@ -117,7 +117,7 @@ public sealed class QuestEventHandler(
         var e = received.Event;
         switch (e.EventType)
         {
-            case MessagingNames.AppEvent:
+            case EventNames.AppEvent:
                 // Malformed data is a permanent failure, dead-lettered with the reason: the API checks what it takes.
                 var data = e.GetData<AppEventData>();
                 if (string.IsNullOrEmpty(data.EventType))
@@ -127,7 +127,7 @@ public sealed class QuestEventHandler(
 
                 var logged = LoggedEvent.Record(e with { EventType = data.EventType, Data = JsonSerializer.SerializeToElement(new { value = data.Value }, ApiDefaults.JsonOptions) }, now, catalogVersion);
                 return new(received, new QuestEvent(e.EventId, data.EventType, e.OccurredAt, data.Value), logged);
-            case MessagingNames.TimeZoneChanged:
+            case EventNames.TimeZoneChanged:
                 return new(received, null, LoggedEvent.Record(e, now, catalogVersion));
             default:
                 return new(received, new QuestEvent(e.EventId, e.EventType, e.OccurredAt, 1), LoggedEvent.Record(e, now, catalogVersion));
@@ -265,7 +265,7 @@ public sealed class QuestEventHandler(
     // so the relay publishes QuestCompleted inside the trace of the event that caused it.
     private LoggedEvent EmitQuestCompleted(BatchChanges changes, Guid userId, QuestRule quest, int completion, DateTimeOffset now, long catalogVersion)
     {
-        var questCompleted = IntegrationEvent.Create(MessagingNames.QuestCompleted, userId, now,
+        var questCompleted = IntegrationEvent.Create(EventNames.QuestCompleted, userId, now,
             new QuestCompletedData(quest.QuestId, quest.Name, completion, quest.RewardItem, quest.RewardQty, quest.AutoClaim, quest.Version));
         changes.Outbox.Add(OutboxMessage.Create(questCompleted, now));
         logger.LogInformation("User {UserId} completed quest {QuestName} ({QuestId}), completion {Completion}: {EventId}",

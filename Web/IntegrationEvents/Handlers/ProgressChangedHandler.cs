@@ -1,4 +1,4 @@
-using QuestAspire.ServiceDefaults.Messaging;
+using QuestAspire.EventBus;
 using QuestAspire.Web.Services;
 
 namespace QuestAspire.Web.IntegrationEvents.Handlers;
