@@ -15,7 +15,7 @@ public static class AdminUsersApi
     public static RouteGroupBuilder MapAdminUsersApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/admin/users").WithTags("Admin").RequireAuthorization(Policies.Admin);
-        api.MapPost("/", CreateUsersAsync);
+        api.MapPost("/", CreateUsersAsync).WithSummary($"Create 1 to {MaxUsersPerRequest} players at once, all or none");
         return api;
     }
 

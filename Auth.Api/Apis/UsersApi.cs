@@ -18,18 +18,25 @@ public static class UsersApi
     public static RouteGroupBuilder MapUsersApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/users").WithTags("Users");
-        api.MapPost("/signup", SignUpAsync);
+        api.MapPost("/signup", SignUpAsync)
+            .WithSummary("Sign up a new player")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         var me = api.MapGroup("/me").RequireAuthorization();
-        me.MapGet("/", GetMeAsync);
-        me.MapGet("/claims", GetMyClaimsAsync);
-        me.MapPost("/claims/{claimId:guid}/claim", ClaimAsync);
-        me.MapPut("/password", ChangePasswordAsync);
-        me.MapPut("/time-zone", SetTimeZoneAsync);
+        me.MapGet("/", GetMeAsync).WithSummary("The signed-in player: profile, status and wallet");
+        me.MapGet("/claims", GetMyClaimsAsync).WithSummary("The signed-in player's reward claims, newest first");
+        me.MapPost("/claims/{claimId:guid}/claim", ClaimAsync).WithSummary("Claim a pending reward into the wallet");
+        me.MapPut("/password", ChangePasswordAsync)
+            .WithSummary("Change the password; every token issued before stops working")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        me.MapPut("/time-zone", SetTimeZoneAsync).WithSummary("Set the player's IANA time zone (quests reset and count days in it)");
 
         var admin = api.MapGroup("/{userId:guid}").RequireAuthorization(Policies.Admin);
-        admin.MapPost("/ban", (Guid userId, [AsParameters] AuthServices services, CancellationToken ct) => SetBannedAsync(userId, true, services, ct));
-        admin.MapPost("/unban", (Guid userId, [AsParameters] AuthServices services, CancellationToken ct) => SetBannedAsync(userId, false, services, ct));
+        admin.MapPost("/ban", (Guid userId, [AsParameters] AuthServices services, CancellationToken ct) => SetBannedAsync(userId, true, services, ct))
+            .WithSummary("Ban a player: sign-ins are refused and their tokens stop working");
+        admin.MapPost("/unban", (Guid userId, [AsParameters] AuthServices services, CancellationToken ct) => SetBannedAsync(userId, false, services, ct))
+            .WithSummary("Lift a player's ban");
         return api;
     }
 

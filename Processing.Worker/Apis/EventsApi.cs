@@ -4,8 +4,10 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.OpenApi;
 using Npgsql;
 using QuestAspire.Processing.Worker.IntegrationEvents.Events;
 using QuestAspire.ServiceDefaults.Api;
@@ -52,8 +54,37 @@ public static partial class EventsApi
     public static RouteGroupBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/events").WithTags("Events");
-        api.MapPost("/", ReportAsync).WithName("ReportEvent");
+        api.MapPost("/", ReportAsync).WithName("ReportEvent")
+            .WithSummary("Report an app event of a player; counted exactly once by event_id")
+            .WithDescription($"A player's bearer token reports their own events; the apps' service key in {EventReportingOptions.HeaderName} reports anyone's (user_id required).")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .AddOpenApiOperationTransformer(DocumentBearerOrServiceKey);
         return api;
+    }
+
+    private const string ServiceKeyScheme = "ServiceKey";
+
+    // Not RequireAuthorization (either credential will do), so the shared transformer says nothing:
+    // the two alternatives are written here.
+    private static Task DocumentBearerOrServiceKey(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var document = context.Document!;
+        document.Components ??= new OpenApiComponents();
+        document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+        document.Components.SecuritySchemes[ServiceKeyScheme] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.ApiKey,
+            In = ParameterLocation.Header,
+            Name = EventReportingOptions.HeaderName,
+            Description = "The apps' service key (the AppHost's events-service-key secret).",
+        };
+        operation.Security =
+        [
+            new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(OpenApiDefaults.BearerScheme, document)] = [] },
+            new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ServiceKeyScheme, document)] = [] },
+        ];
+        return Task.CompletedTask;
     }
 
     public static async Task<Results<Accepted<AppEventAccepted>, ValidationProblem, UnauthorizedHttpResult, ForbidHttpResult>> ReportAsync(
