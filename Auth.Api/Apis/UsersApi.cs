@@ -17,6 +17,8 @@ public static class UsersApi
 
     public static RouteGroupBuilder MapUsersApi(this IEndpointRouteBuilder app)
     {
+        // Endpoint metadata as everywhere (OpenApiDefaults): a summary each, ProducesProblem for the
+        // statuses the result type does not name; auth is documented from RequireAuthorization.
         var api = app.MapGroup("/users").WithTags("Users");
         api.MapPost("/signup", SignUpAsync)
             .WithSummary("Sign up a new player")
