@@ -19,11 +19,13 @@ namespace QuestAspire.ServiceDefaults.Api;
 /// success body, <c>ValidationProblem</c> (400), <see cref="NotFoundProblem"/> (404) and
 /// <see cref="ConflictProblem"/> (409) describe themselves.</item>
 /// <item>On the mapping: <c>.WithSummary("…")</c> always; <c>.ProducesProblem(status)</c> for each
-/// error the type does not name (a bare <c>ProblemHttpResult</c>, 429 from a limiter, 503 when
-/// shedding); <c>.Accepts&lt;T&gt;(contentType)</c> when the handler reads the body itself.</item>
+/// error the type does not name (a bare <c>ProblemHttpResult</c>, <c>ForbidHttpResult</c> and
+/// <c>UnauthorizedHttpResult</c>, which describe nothing, 429 from a limiter, 503 when shedding); <c>.Accepts&lt;T&gt;(contentType)</c> when the handler reads the body itself.</item>
 /// <item>Authorization is not written per endpoint: <see cref="AuthorizationTransformer"/> reads
 /// <c>RequireAuthorization</c> and adds the bearer requirement, 401, and for a role policy 403 and
 /// a line saying who may call it.</item>
+/// <item>The endpoint, with its statuses, goes into <c>OpenApiTests</c>' expected list (and a Web
+/// record that reads it into that test's contract list).</item>
 /// </list>
 /// </remarks>
 public static class OpenApiDefaults

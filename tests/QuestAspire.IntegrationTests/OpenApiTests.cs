@@ -201,6 +201,31 @@ public sealed class OpenApiTests(AppFixture fixture)
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
+    [Theory]
+    [InlineData(ResourceNames.AuthApi)]
+    [InlineData(ResourceNames.CatalogApi)]
+    [InlineData(ResourceNames.ProcessingWorker)]
+    public async Task Dashboard_LinksTheServicesApiReferenceAndDocument(string service)
+    {
+        var notifications = fixture.App.Services.GetRequiredService<ResourceNotificationService>();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        timeout.CancelAfter(RequestTimeout);
+        IReadOnlyList<string> seen = [];
+        try
+        {
+            await notifications.WaitForResourceAsync(service, e =>
+            {
+                seen = [.. e.Snapshot.Urls.Select(u => $"{u.DisplayProperties.DisplayName}={u.Url}")];
+                return seen.Any(u => u.StartsWith("API reference=", StringComparison.Ordinal) && u.EndsWith("/scalar", StringComparison.Ordinal))
+                    && seen.Any(u => u.StartsWith("OpenAPI document=", StringComparison.Ordinal) && u.EndsWith(DocumentPath, StringComparison.Ordinal));
+            }, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!Cancellation.IsCancellationRequested)
+        {
+            Assert.Fail($"{service}'s dashboard links are {string.Join(", ", seen)}");
+        }
+    }
+
     [Fact]
     public async Task Document_UsesTheSnakeCaseNamesOfTheWire()
     {
