@@ -15,6 +15,7 @@ app.UseRateLimiter();
 
 app.MapDefaultEndpoints();
 app.MapMetricsEndpoint();
+app.MapOpenApiEndpoints();
 app.MapDeadLetterApi();
 app.MapLoginApi();
 app.MapSignUpApi();

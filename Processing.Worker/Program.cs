@@ -11,6 +11,7 @@ var app = builder.Build();
 app.UseApiDefaults();
 app.MapDefaultEndpoints();
 app.MapMetricsEndpoint();
+app.MapOpenApiEndpoints();
 app.MapDeadLetterApi();
 app.MapProgressApi();
 app.MapEventsApi();

@@ -29,7 +29,8 @@ var catalogApi = builder.AddProject<Projects.Catalog_Api>(ResourceNames.CatalogA
     .WithReference(redis).WaitFor(redis)
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
     .WithHttpHealthCheck("/health")
-    .WithReadModelRebuild(jwtSigningKey);
+    .WithReadModelRebuild(jwtSigningKey)
+    .WithApiReference();
 
 var authApi = builder.AddProject<Projects.Auth_Api>(ResourceNames.AuthApi)
     .WithReference(authDb).WaitFor(authDb)
@@ -38,7 +39,8 @@ var authApi = builder.AddProject<Projects.Auth_Api>(ResourceNames.AuthApi)
     .WithEnvironment("Auth__AdminPassword", adminPassword)
     .WithTrustedWebProxy()
     .WithHttpHealthCheck("/health")
-    .WithDeadLetterReplay(jwtSigningKey);
+    .WithDeadLetterReplay(jwtSigningKey)
+    .WithApiReference();
 
 // Two replicas share the queue, so exact counts across replicas are exercised on every run.
 var processingWorker = builder.AddProject<Projects.Processing_Worker>(ResourceNames.ProcessingWorker)
@@ -50,7 +52,8 @@ var processingWorker = builder.AddProject<Projects.Processing_Worker>(ResourceNa
     .WithEnvironment("Events__ServiceKey", eventsServiceKey)
     .WithHttpHealthCheck("/health")
     .WithDeadLetterReplay(jwtSigningKey)
-    .WithProgressRebuild(jwtSigningKey);
+    .WithProgressRebuild(jwtSigningKey)
+    .WithApiReference();
 
 // RabbitMQ only for the progress pushes (ProgressChanged): no WaitFor, the Web runs without it.
 builder.AddProject<Projects.Web>(ResourceNames.Web)

@@ -162,9 +162,9 @@ public static class DeadLetterApi
 
     public static RouteGroupBuilder MapDeadLetterApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/admin/dead-letters").RequireAuthorization(Policies.Admin);
-        api.MapGet("/", GetDepthsAsync);
-        api.MapPost("/replay", ReplayAsync);
+        var api = app.MapGroup("/api/admin/dead-letters").RequireAuthorization(Policies.Admin).WithTags("Dead letters");
+        api.MapGet("/", GetDepthsAsync).WithSummary("Dead-lettered and retrying messages per consumed queue");
+        api.MapPost("/replay", ReplayAsync).WithSummary("Move dead letters back for another try (one queue, or all)");
         return api;
     }
 

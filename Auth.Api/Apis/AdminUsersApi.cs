@@ -21,13 +21,15 @@ public static class AdminUsersApi
     public static RouteGroupBuilder MapAdminUsersApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/admin/users").WithTags("Admin").RequireAuthorization(Policies.Admin);
-        api.MapPost("/", CreateUsersAsync);
-        api.MapGet("/", FindUsersAsync);
+        api.MapPost("/", CreateUsersAsync).WithSummary($"Create 1 to {MaxUsersPerRequest} players at once, all or none");
+        api.MapGet("/", FindUsersAsync).WithSummary("Find a player by user name (none or one)");
 
         // Bans keep the routes they were published with.
         var bans = app.MapGroup("/users/{userId:guid}").WithTags("Admin").RequireAuthorization(Policies.Admin);
-        bans.MapPost("/ban", (Guid userId, [AsParameters] AuthServices services, CancellationToken ct) => SetBannedAsync(userId, true, services, ct));
-        bans.MapPost("/unban", (Guid userId, [AsParameters] AuthServices services, CancellationToken ct) => SetBannedAsync(userId, false, services, ct));
+        bans.MapPost("/ban", (Guid userId, [AsParameters] AuthServices services, CancellationToken ct) => SetBannedAsync(userId, true, services, ct))
+            .WithSummary("Ban a player: sign-ins are refused and their tokens stop working");
+        bans.MapPost("/unban", (Guid userId, [AsParameters] AuthServices services, CancellationToken ct) => SetBannedAsync(userId, false, services, ct))
+            .WithSummary("Lift a player's ban");
         return api;
     }
 

@@ -21,10 +21,13 @@ public static class AdminWalletApi
         var admin = app.MapGroup("/admin").WithTags("Admin").RequireAuthorization(Policies.Admin);
         var wallet = admin.MapGroup("/users/{userId:guid}/wallet");
         wallet.MapGet("/", (Guid userId, HttpContext context, [AsParameters] AuthServices services, CancellationToken ct) =>
-            WalletAnswers.ReadWalletAsync(services.Db, userId, context, ct));
+            WalletAnswers.ReadWalletAsync(services.Db, userId, context, ct))
+            .WithSummary("A player's balances and version");
         wallet.MapGet("/ledger", (Guid userId, int? limit, long? before, [AsParameters] AuthServices services, CancellationToken ct) =>
-            WalletAnswers.ReadLedgerAsync(services.Db, userId, limit, before, ct));
+            WalletAnswers.ReadLedgerAsync(services.Db, userId, limit, before, ct))
+            .WithSummary("A player's ledger, newest first");
         wallet.MapPost("/adjust", AdjustAsync)
+            .WithSummary("Credit or debit a player's balance, saying why (Idempotency-Key and If-Match honoured)")
             .Produces<WalletChangeResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -32,12 +35,13 @@ public static class AdminWalletApi
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         wallet.MapPost("/refund", RefundAsync)
+            .WithSummary("Refund one spend of a player, once (Idempotency-Key honoured)")
             .Produces<WalletChangeResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        admin.MapGet("/wallets/verify", VerifyAsync);
+        admin.MapGet("/wallets/verify", VerifyAsync).WithSummary("Check that every balance (or one player's) is the sum of its ledger");
         return admin;
     }
 

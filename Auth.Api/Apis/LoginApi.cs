@@ -20,7 +20,15 @@ public static class LoginApi
         var api = app.MapGroup("/login").WithTags("Login");
         api.MapPost("/access-token", SignInAsync)
             .DisableAntiforgery()
-            .RequireRateLimiting(SignInRateLimitPolicy);
+            .RequireRateLimiting(SignInRateLimitPolicy)
+            .WithSummary("Sign in: user name and password for a bearer token")
+            .WithDescription("The first sign-in of a player publishes NewUserSignIn, later ones UserSignIn. "
+                + "Wrong credentials answer 400 (the same for an unknown name); repeated failures lock the account (429 with Retry-After).")
+            .Accepts<SignInForm>("application/x-www-form-urlencoded")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return api;
     }
 

@@ -17,16 +17,19 @@ public static class MeApi
     public static RouteGroupBuilder MapMeApi(this IEndpointRouteBuilder app)
     {
         var me = app.MapGroup("/users/me").WithTags("Users").RequireAuthorization();
-        me.MapGet("/", GetMeAsync);
-        me.MapGet("/claims", GetMyClaimsAsync);
+        me.MapGet("/", GetMeAsync).WithSummary("The signed-in player: profile, status and wallet");
+        me.MapGet("/claims", GetMyClaimsAsync).WithSummary("The signed-in player's reward claims, newest first");
         me.MapPost("/claims/{claimId:guid}/claim", ClaimAsync)
+            .WithSummary("Claim a pending reward into the wallet (Idempotency-Key honoured)")
             .Produces<ClaimResultResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        me.MapPut("/password", ChangePasswordAsync);
-        me.MapPut("/time-zone", SetTimeZoneAsync);
+        me.MapPut("/password", ChangePasswordAsync)
+            .WithSummary("Change the password; every token issued before stops working")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        me.MapPut("/time-zone", SetTimeZoneAsync).WithSummary("Set the player's IANA time zone (quests reset and count days in it)");
         return me;
     }
 

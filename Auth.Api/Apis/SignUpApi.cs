@@ -14,7 +14,12 @@ public static class SignUpApi
     public static RouteGroupBuilder MapSignUpApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/users").WithTags("Users");
-        api.MapPost("/signup", SignUpAsync);
+        // Endpoint metadata as everywhere (OpenApiDefaults): a summary each, ProducesProblem for the
+        // statuses the result type does not name; auth is documented from RequireAuthorization.
+        api.MapPost("/signup", SignUpAsync)
+            .WithSummary("Sign up a new player")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return api;
     }
 

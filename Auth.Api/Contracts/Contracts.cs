@@ -4,6 +4,12 @@ namespace QuestAspire.Auth.Api.Contracts;
 
 public sealed record SignUpRequest(string? UserName, string? Password);
 
+/// <summary>
+/// The form of <c>POST /login/access-token</c> (OAuth2 password grant, <c>application/x-www-form-urlencoded</c>).
+/// The handler reads the form itself; this record only describes it in the OpenAPI document.
+/// </summary>
+public sealed record SignInForm(string Username, string Password);
+
 public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn);
 
 public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);

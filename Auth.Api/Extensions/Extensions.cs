@@ -18,6 +18,7 @@ public static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddApiDefaults();
+        builder.AddOpenApiDefaults();
         builder.AddServiceTelemetry(AuthTelemetry.Service);
         builder.Services.AddSingleton<AuthTelemetry>();
         builder.AddNpgsqlDbContext<AuthDbContext>(ResourceNames.AuthDb);

@@ -21,22 +21,22 @@ public static class CatalogApi
     {
         var api = app.MapGroup("/api");
 
-        api.MapGet("/quests", GetQuestsAsync);
-        api.MapGet("/quests/{id:guid}", GetQuestAsync);
-        api.MapGet("/quests/by-name/{name}", GetQuestByNameAsync);
-        api.MapPost("/quests", CreateQuestAsync).RequireAuthorization(Policies.Admin);
-        api.MapPut("/quests/{id:guid}", UpdateQuestAsync).RequireAuthorization(Policies.Admin);
-        api.MapPost("/quests/{id:guid}/deactivate", DeactivateQuestAsync).RequireAuthorization(Policies.Admin);
-        api.MapPost("/quests/{id:guid}/activate", ActivateQuestAsync).RequireAuthorization(Policies.Admin);
+        api.MapGet("/quests", GetQuestsAsync).WithSummary("List quests (active ones unless include_inactive)");
+        api.MapGet("/quests/{id:guid}", GetQuestAsync).WithSummary("Get a quest by id");
+        api.MapGet("/quests/by-name/{name}", GetQuestByNameAsync).WithSummary("Get a quest by name");
+        api.MapPost("/quests", CreateQuestAsync).RequireAuthorization(Policies.Admin).WithSummary("Create a quest");
+        api.MapPut("/quests/{id:guid}", UpdateQuestAsync).RequireAuthorization(Policies.Admin).WithSummary("Replace a quest's definition");
+        api.MapPost("/quests/{id:guid}/deactivate", DeactivateQuestAsync).RequireAuthorization(Policies.Admin).WithSummary("Deactivate a quest: it stops progressing");
+        api.MapPost("/quests/{id:guid}/activate", ActivateQuestAsync).RequireAuthorization(Policies.Admin).WithSummary("Activate a quest");
 
-        api.MapGet("/rewards", GetRewardsAsync);
-        api.MapGet("/rewards/{id:guid}", GetRewardAsync);
-        api.MapPost("/rewards", CreateRewardAsync).RequireAuthorization(Policies.Admin);
-        api.MapPut("/rewards/{id:guid}", UpdateRewardAsync).RequireAuthorization(Policies.Admin);
-        api.MapPost("/rewards/{id:guid}/deactivate", DeactivateRewardAsync).RequireAuthorization(Policies.Admin);
-        api.MapPost("/rewards/{id:guid}/activate", ActivateRewardAsync).RequireAuthorization(Policies.Admin);
+        api.MapGet("/rewards", GetRewardsAsync).WithSummary("List rewards (active ones unless include_inactive)");
+        api.MapGet("/rewards/{id:guid}", GetRewardAsync).WithSummary("Get a reward by id");
+        api.MapPost("/rewards", CreateRewardAsync).RequireAuthorization(Policies.Admin).WithSummary("Create a reward");
+        api.MapPut("/rewards/{id:guid}", UpdateRewardAsync).RequireAuthorization(Policies.Admin).WithSummary("Replace a reward's definition");
+        api.MapPost("/rewards/{id:guid}/deactivate", DeactivateRewardAsync).RequireAuthorization(Policies.Admin).WithSummary("Deactivate a reward (quests that pay it keep it)");
+        api.MapPost("/rewards/{id:guid}/activate", ActivateRewardAsync).RequireAuthorization(Policies.Admin).WithSummary("Activate a reward");
 
-        api.MapPost("/admin/read-model/rebuild", RebuildReadModelAsync).RequireAuthorization(Policies.Admin);
+        api.MapPost("/admin/read-model/rebuild", RebuildReadModelAsync).RequireAuthorization(Policies.Admin).WithSummary("Rebuild the read model from the write side");
 
         return api;
     }

@@ -15,6 +15,7 @@ public static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddApiDefaults();
+        builder.AddOpenApiDefaults();
         builder.AddServiceTelemetry(CatalogTelemetry.Service);
         builder.Services.AddSingleton<CatalogTelemetry>();
         builder.Services.AddSingleton(TimeProvider.System);

@@ -16,9 +16,12 @@ public static class AdminApi
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/admin").RequireAuthorization(Policies.Admin).WithTags("Admin");
-        api.MapPost("/backtest", BacktestAsync).WithName("Backtest");
-        api.MapPost("/progress/rebuild", StartRebuildAsync).WithName("StartProgressRebuild");
-        api.MapGet("/progress/rebuild/{rebuildId:guid}", GetRebuildAsync).WithName("GetProgressRebuild");
+        api.MapPost("/backtest", BacktestAsync).WithName("Backtest")
+            .WithSummary("Run a draft quest over the event log; writes nothing");
+        api.MapPost("/progress/rebuild", StartRebuildAsync).WithName("StartProgressRebuild")
+            .WithSummary("Rebuild quest progress from the event log (or answer the rebuild running)");
+        api.MapGet("/progress/rebuild/{rebuildId:guid}", GetRebuildAsync).WithName("GetProgressRebuild")
+            .WithSummary("How a progress rebuild is going");
         return api;
     }
 

@@ -3,8 +3,10 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.OpenApi;
 using QuestAspire.Processing.Worker.IntegrationEvents.Events;
 using QuestAspire.ServiceDefaults.Api;
 
@@ -51,12 +53,39 @@ public static partial class EventsApi
     {
         var api = app.MapGroup("/api/events").WithTags("Events");
         api.MapPost("/", ReportAsync).WithName("ReportEvent")
+            .WithSummary("Report an app event of a player; counted exactly once by event_id")
+            .WithDescription($"A player's bearer token reports their own events; the apps' service key in {EventReportingOptions.HeaderName} reports anyone's (user_id required).")
             .Produces<AppEventAccepted>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .AddOpenApiOperationTransformer(DocumentBearerOrServiceKey);
         return api;
+    }
+
+    private const string ServiceKeyScheme = "ServiceKey";
+
+    // Not RequireAuthorization (either credential will do), so the shared transformer says nothing:
+    // the two alternatives are written here.
+    private static Task DocumentBearerOrServiceKey(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var document = context.Document!;
+        document.Components ??= new OpenApiComponents();
+        document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+        document.Components.SecuritySchemes[ServiceKeyScheme] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.ApiKey,
+            In = ParameterLocation.Header,
+            Name = EventReportingOptions.HeaderName,
+            Description = "The apps' service key (the AppHost's events-service-key secret).",
+        };
+        operation.Security =
+        [
+            new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(OpenApiDefaults.BearerScheme, document)] = [] },
+            new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ServiceKeyScheme, document)] = [] },
+        ];
+        return Task.CompletedTask;
     }
 
     /// <summary>

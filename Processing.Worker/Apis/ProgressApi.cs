@@ -26,9 +26,18 @@ public static class ProgressApi
     {
         // {id:guid}: a malformed id matches no route (404) rather than reaching a handler.
         var api = app.MapGroup("/api/users/{id:guid}").RequireAuthorization().WithTags("Progress");
-        api.MapGet("/progress", GetProgressAsync).WithName("GetQuestProgress");
-        api.MapGet("/events", GetEventsAsync).WithName("GetEvents");
-        api.MapGet("/quests/{questId:guid}/explain", ExplainAsync).WithName("ExplainQuest");
+        // Players read their own (403 for anyone else's), admins anyone's.
+        api.MapGet("/progress", GetProgressAsync).WithName("GetQuestProgress")
+            .WithSummary("A player's progress on every quest in its current period")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        api.MapGet("/events", GetEventsAsync).WithName("GetEvents")
+            .WithSummary("A player's event log, newest first, a page at a time")
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        api.MapGet("/quests/{questId:guid}/explain", ExplainAsync).WithName("ExplainQuest")
+            .WithSummary("Why a quest shows what it shows: the player's events replayed through its rules")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return api;
     }
 

@@ -13,6 +13,7 @@ public static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddApiDefaults();
+        builder.AddOpenApiDefaults();
         builder.AddServiceTelemetry(ProcessingTelemetry.Service);
         builder.Services.AddSingleton<ProcessingTelemetry>();
 
