@@ -22,10 +22,15 @@ public static class AdminWalletApi
         var wallet = admin.MapGroup("/users/{userId:guid}/wallet");
         wallet.MapGet("/", (Guid userId, HttpContext context, [AsParameters] AuthServices services, CancellationToken ct) =>
             WalletAnswers.ReadWalletAsync(services.Db, userId, context, ct))
-            .WithSummary("A player's balances and version");
+            .WithSummary("A player's balances and version")
+            .Produces<WalletResponse>()
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         wallet.MapGet("/ledger", (Guid userId, int? limit, long? before, [AsParameters] AuthServices services, CancellationToken ct) =>
             WalletAnswers.ReadLedgerAsync(services.Db, userId, limit, before, ct))
-            .WithSummary("A player's ledger, newest first");
+            .WithSummary("A player's ledger, newest first")
+            .Produces<LedgerPageResponse>()
+            .ProducesValidationProblem();
         wallet.MapPost("/adjust", AdjustAsync)
             .WithSummary("Credit or debit a player's balance, saying why (Idempotency-Key and If-Match honoured)")
             .Produces<WalletChangeResponse>()

@@ -21,7 +21,9 @@ public static class WalletApi
     public static RouteGroupBuilder MapWalletApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/users/me/wallet").WithTags("Wallet").RequireAuthorization();
-        api.MapGet("/", GetWalletAsync).WithSummary("The signed-in player's balances and version (also the ETag; If-None-Match answers 304)");
+        api.MapGet("/", GetWalletAsync)
+            .WithSummary("The signed-in player's balances and version (also the ETag; If-None-Match answers 304)")
+            .Produces(StatusCodes.Status304NotModified);
         api.MapGet("/ledger", GetLedgerAsync).WithSummary("The signed-in player's ledger, newest first; next is the before of the next page");
         api.MapPost("/spend", SpendAsync)
             .WithSummary("Spend an item for a reason (Idempotency-Key and If-Match honoured)")
