@@ -59,7 +59,7 @@ public static partial class EventsApi
     public static async Task<Results<Accepted<AppEventAccepted>, ValidationProblem, UnauthorizedHttpResult, ForbidHttpResult>> ReportAsync(
         AppEventRequest? request, HttpContext context, [AsParameters] ProcessingServices services, CancellationToken cancellationToken)
     {
-        var settings = services.EventReporting;
+        var settings = services.EventReporting.Value;
         var byService = context.Request.Headers.TryGetValue(EventReportingOptions.HeaderName, out var key);
         if (byService && !IsServiceKey(key.ToString(), settings.ServiceKey))
         {

@@ -25,7 +25,8 @@ public sealed class ProcessingServices(
 
     public OutboxSignal OutboxSignal { get; } = outboxSignal;
 
-    public EventReportingOptions EventReporting { get; } = eventReporting.Value;
+    // [AsParameters] binds each constructor parameter to the property of the same name and type.
+    public IOptions<EventReportingOptions> EventReporting { get; } = eventReporting;
 
     public TimeProvider Time { get; } = time;
 
