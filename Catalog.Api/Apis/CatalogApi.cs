@@ -382,23 +382,23 @@ public static class CatalogApi
         }
 
         // A taken name is found by the unique name key when the change is saved (409, NameTaken).
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         var reward = await context.Rewards.SingleOrDefaultAsync(r => r.Id == definition.RewardId, cancellationToken);
         if (reward is null)
         {
-            errors[Fields.RewardId] = [$"No reward has id {definition.RewardId}."];
+            errors.Add(Fields.RewardId, $"No reward has id {definition.RewardId}.");
         }
         else if (!reward.IsActive && reward.Id != current?.RewardId)
         {
-            errors[Fields.RewardId] = [$"Reward {definition.RewardId} is inactive."];
+            errors.Add(Fields.RewardId, $"Reward {definition.RewardId} is inactive.");
         }
 
         if (await CheckPreconditionsAsync(definition.Settings.PreconditionIds, current?.Id, context, cancellationToken) is { } preconditionError)
         {
-            errors[Fields.PreconditionIds] = [preconditionError];
+            errors.Add(Fields.PreconditionIds, preconditionError);
         }
 
-        return errors.Count > 0 ? (null, null, errors) : (definition, reward, null);
+        return errors.Count > 0 ? (null, null, errors.ToDictionary()) : (definition, reward, null);
     }
 
     // Every named quest exists, and none requires (however indirectly) the quest itself: a cycle would lock both forever.

@@ -27,9 +27,9 @@ public static class AdminApi
 
     /// <summary>Runs the draft over the log through the live rules, from zero progress; writes nothing.</summary>
     public static async Task<Results<Ok<BacktestResponse>, ValidationProblem>> BacktestAsync(
-        BacktestRequest request, ProcessingDbContext db, QuestEngine engine, TimeProvider timeProvider, CancellationToken cancellationToken)
+        BacktestRequest request, [AsParameters] ProcessingServices services, CancellationToken cancellationToken)
     {
-        var now = timeProvider.GetUtcNow();
+        var now = services.Time.GetUtcNow();
         var (from, to) = (request.From ?? DateTimeOffset.UnixEpoch, request.To ?? now);
         var errors = new FieldErrors();
         var draft = ToRule(request.Quest, errors);
@@ -44,8 +44,8 @@ public static class AdminApi
         }
 
         var clock = Stopwatch.StartNew();
-        var backtest = new Backtest(engine, draft, from, to);
-        await using var connection = new NpgsqlConnection(db.Database.GetConnectionString());
+        var backtest = new Backtest(services.Engine, draft, from, to);
+        await using var connection = new NpgsqlConnection(services.Db.Database.GetConnectionString());
         await connection.OpenAsync(cancellationToken);
         await foreach (var stream in EventLogReader.ReadForBacktestAsync(connection, backtest.EventTypes, from, to, draft.PreconditionIds, cancellationToken))
         {
@@ -108,22 +108,22 @@ public static class AdminApi
     }
 
     /// <summary>Starts a rebuild (or answers the one running): 202 with its id and where to follow it.</summary>
-    public static async Task<Accepted<RebuildStarted>> StartRebuildAsync(ProgressRebuilder rebuilder, CancellationToken cancellationToken)
+    public static async Task<Accepted<RebuildStarted>> StartRebuildAsync([AsParameters] ProcessingServices services, CancellationToken cancellationToken)
     {
-        var (rebuildId, _) = await rebuilder.StartRebuildAsync(cancellationToken);
+        var (rebuildId, _) = await services.Rebuilder.StartRebuildAsync(cancellationToken);
         return TypedResults.Accepted($"/api/admin/progress/rebuild/{rebuildId}", new RebuildStarted(rebuildId, ProgressRebuild.Running));
     }
 
     public static async Task<Results<Ok<RebuildResponse>, NotFoundProblem>> GetRebuildAsync(
-        Guid rebuildId, ProcessingDbContext db, TimeProvider timeProvider, CancellationToken cancellationToken)
+        Guid rebuildId, [AsParameters] ProcessingServices services, CancellationToken cancellationToken)
     {
-        var rebuild = await db.ProgressRebuilds.AsNoTracking().SingleOrDefaultAsync(r => r.RebuildId == rebuildId, cancellationToken);
+        var rebuild = await services.Db.ProgressRebuilds.AsNoTracking().SingleOrDefaultAsync(r => r.RebuildId == rebuildId, cancellationToken);
         if (rebuild is null)
         {
             return new NotFoundProblem($"There is no progress rebuild {rebuildId}.", "Rebuild not found");
         }
 
-        var now = timeProvider.GetUtcNow();
+        var now = services.Time.GetUtcNow();
         return TypedResults.Ok(new RebuildResponse(rebuild.RebuildId, rebuild.StatusAt(now), rebuild.EventsApplied, rebuild.EventsTotal, rebuild.Players,
             rebuild.RowsChanged, rebuild.StartedAt, rebuild.FinishedAt, rebuild.ErrorAt(now)));
     }

@@ -4,11 +4,11 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.OpenApi;
-using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.OpenApi;
 using QuestAspire.Processing.Worker.IntegrationEvents.Events;
 using QuestAspire.ServiceDefaults.Api;
+using QuestAspire.Quests;
 
 namespace QuestAspire.Processing.Worker.Apis;
 
@@ -94,10 +94,9 @@ public static partial class EventsApi
     /// already makes a repeat count once; the key also makes the answer the same).
     /// </summary>
     public static async Task<IResult> ReportAsync(
-        AppEventRequest? request, HttpContext context, ProcessingDbContext db, OutboxSignal outboxSignal, IOptions<EventReportingOptions> options,
-        TimeProvider timeProvider, ILogger<AppEventRequest> logger, CancellationToken cancellationToken)
+        AppEventRequest? request, HttpContext context, [AsParameters] ProcessingServices services, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
+        var settings = services.EventReporting.Value;
         var byService = context.Request.Headers.TryGetValue(EventReportingOptions.HeaderName, out var key);
         if (byService && !IsServiceKey(key.ToString(), settings.ServiceKey))
         {
@@ -120,11 +119,11 @@ public static partial class EventsApi
             player = subject;
         }
 
-        var now = timeProvider.GetUtcNow();
+        var now = services.Time.GetUtcNow();
         var errors = Validate(request, player, now, settings.MaxClockSkew);
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
         // A player reports only their own events: naming someone else is refused, not ignored.
@@ -133,70 +132,70 @@ public static partial class EventsApi
             System.Text.Json.JsonSerializer.SerializeToElement(new AppEventData(request.EventType!, request.Value ?? 1), ApiDefaults.JsonOptions));
         async Task<IResult> StoreAsync(CancellationToken ct)
         {
-            if (await db.InsertOutboxMessagesAsync([OutboxMessage.Create(e, now)], ct, skipExisting: true) == 0)
+            if (await services.Db.InsertOutboxMessagesAsync([OutboxMessage.Create(e, now)], ct, skipExisting: true) == 0)
             {
                 // Sent before: already on its way (or counted). The same answer, and counted once.
-                logger.LogInformation("Event {EventId} was reported again; it counts once", e.EventId);
+                services.Logger.LogInformation("Event {EventId} was reported again; it counts once", e.EventId);
             }
 
             return TypedResults.Accepted($"/api/users/{userId}/events", new AppEventAccepted(e.EventId));
         }
 
         var answer = context.Request.Headers.ContainsKey(Idempotency.HeaderName)
-            ? await Idempotency.RunAsync(db, context, player?.ToString() ?? Idempotency.ServiceScope, request, StoreAsync, timeProvider, cancellationToken)
+            ? await Idempotency.RunAsync(services.Db, context, player?.ToString() ?? Idempotency.ServiceScope, request, StoreAsync, services.Time, cancellationToken)
             : await StoreAsync(cancellationToken); // one statement: no transaction to open on the hot path
-        outboxSignal.Notify();
+        services.OutboxSignal.Notify();
         return answer;
     }
 
-    private static Dictionary<string, string[]> Validate(AppEventRequest? request, Guid? player, DateTimeOffset now, TimeSpan skew)
+    private static FieldErrors Validate(AppEventRequest? request, Guid? player, DateTimeOffset now, TimeSpan skew)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         if (request is null)
         {
-            errors["body"] = ["A JSON object { event_id, event_type, occurred_at, value? } is required."];
+            errors.Add("body", "A JSON object { event_id, event_type, occurred_at, value? } is required.");
             return errors;
         }
 
         if (request.EventId is null || request.EventId == Guid.Empty)
         {
-            errors["event_id"] = ["event_id is required: a uuid the app chooses, the same on every retry of the event."];
+            errors.Add("event_id", "event_id is required: a uuid the app chooses, the same on every retry of the event.");
         }
 
         if (string.IsNullOrEmpty(request.EventType))
         {
-            errors["event_type"] = ["event_type is required, for example \"match_won\"."];
+            errors.Add("event_type", "event_type is required, for example \"match_won\".");
         }
         else if (!EventTypePattern().IsMatch(request.EventType))
         {
-            errors["event_type"] = [$"event_type must be lower-case letters, digits and underscores, starting with a letter, at most {MaxEventTypeLength} characters."];
+            errors.Add("event_type", $"event_type must be lower-case letters, digits and underscores, starting with a letter, at most {MaxEventTypeLength} characters.");
         }
         else if (request.EventType == QuestRule.SignInType)
         {
-            errors["event_type"] = ["sign_in is reserved: sign-ins are reported by Auth when a player signs in."];
+            errors.Add("event_type", "sign_in is reserved: sign-ins are reported by Auth when a player signs in.");
         }
 
         if (request.OccurredAt is null)
         {
-            errors["occurred_at"] = ["occurred_at is required: an ISO-8601 date-time with its offset, for example 2026-12-02T18:30:00Z."];
+            errors.Add("occurred_at", "occurred_at is required: an ISO-8601 date-time with its offset, for example 2026-12-02T18:30:00Z.");
         }
         else if (request.OccurredAt > now + skew)
         {
-            errors["occurred_at"] = [$"occurred_at is in the future (more than {skew.TotalMinutes:0} minutes ahead of the server's clock)."];
+            errors.Add("occurred_at", $"occurred_at is in the future (more than {skew.TotalMinutes:0} minutes ahead of the server's clock).");
         }
 
         if (request.Value is < 1 or > MaxValue)
         {
-            errors["value"] = [$"value must be a whole number from 1 to {MaxValue:N0}."];
+            errors.Add("value", $"value must be a whole number from 1 to {MaxValue:N0}.");
         }
 
         if (player is null && (request.UserId is null || request.UserId == Guid.Empty))
         {
-            errors["user_id"] = ["user_id is required with the service key: the player the event is of."];
+            errors.Add("user_id", "user_id is required with the service key: the player the event is of.");
         }
         else if (player is not null && request.UserId is { } named && named != player)
         {
-            errors["user_id"] = ["A player reports only their own events: leave user_id out, or give your own."];
+            errors.Add("user_id", "A player reports only their own events: leave user_id out, or give your own.");
         }
 
         return errors;

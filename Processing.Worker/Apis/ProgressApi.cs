@@ -13,8 +13,6 @@ using QuestAspire.Quests;
 
 namespace QuestAspire.Processing.Worker.Apis;
 
-public sealed record ProgressServices(ProcessingDbContext Db, QuestCatalog Catalog, QuestEngine Engine, TimeProvider Time);
-
 /// <summary>A user's quest progress and event log. Players read their own; admins read anyone's.</summary>
 public static class ProgressApi
 {
@@ -42,7 +40,7 @@ public static class ProgressApi
     }
 
     public static async Task<Results<Ok<List<QuestProgressResponse>>, ForbidHttpResult, ProblemHttpResult>> GetProgressAsync(
-        Guid id, ClaimsPrincipal user, [AsParameters] ProgressServices services, CancellationToken cancellationToken)
+        Guid id, ClaimsPrincipal user, [AsParameters] ProcessingServices services, CancellationToken cancellationToken)
     {
         if (!CanRead(user, id))
         {
@@ -118,7 +116,7 @@ public static class ProgressApi
         string? page,
         [FromQuery(Name = "page_size")] string? pageSize,
         ClaimsPrincipal user,
-        [AsParameters] ProgressServices services,
+        [AsParameters] ProcessingServices services,
         CancellationToken cancellationToken)
     {
         if (!CanRead(user, id))
@@ -128,20 +126,20 @@ public static class ProgressApi
 
         // Parsed here rather than bound as int?: a value like "abc" becomes a field error in the
         // same problem as a value out of range.
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         if (!TryParseInRange(page, 1, 1, int.MaxValue, out var pageNumber))
         {
-            errors["page"] = ["page must be a whole number, 1 or more."];
+            errors.Add("page", "page must be a whole number, 1 or more.");
         }
 
         if (!TryParseInRange(pageSize, DefaultPageSize, 1, MaxPageSize, out var size))
         {
-            errors["page_size"] = [$"page_size must be a whole number from 1 to {MaxPageSize}."];
+            errors.Add("page_size", $"page_size must be a whole number from 1 to {MaxPageSize}.");
         }
 
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
         var events = services.Db.Events.AsNoTracking().Where(e => e.UserId == id);
@@ -170,7 +168,7 @@ public static class ProgressApi
     /// with what it did. An event from before the quest was active says so.
     /// </summary>
     public static async Task<Results<Ok<ExplainResponse>, ForbidHttpResult, NotFoundProblem, ProblemHttpResult>> ExplainAsync(
-        Guid id, Guid questId, ClaimsPrincipal user, [AsParameters] ProgressServices services, ILogger<CatalogHistory> logger, CancellationToken cancellationToken)
+        Guid id, Guid questId, ClaimsPrincipal user, [AsParameters] ProcessingServices services, ILogger<CatalogHistory> logger, CancellationToken cancellationToken)
     {
         if (!CanRead(user, id))
         {

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using QuestAspire.Processing.Worker.Infrastructure.EntityConfigurations;
 
 namespace QuestAspire.Processing.Worker.Infrastructure;
 
@@ -19,11 +18,7 @@ public sealed class ProcessingDbContext(DbContextOptions<ProcessingDbContext> op
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        modelBuilder.ApplyConfiguration(new LoggedEventConfiguration());
-        modelBuilder.ApplyConfiguration(new QuestProgressConfiguration());
-        modelBuilder.ApplyConfiguration(new PlayerZoneConfiguration());
-        modelBuilder.ApplyConfiguration(new QuestVersionConfiguration());
-        modelBuilder.ApplyConfiguration(new ProgressRebuildConfiguration());
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(ProcessingDbContext).Assembly);
         modelBuilder.AddOutbox();
         modelBuilder.AddIdempotencyKeys();
     }

@@ -2,4 +2,4 @@ global using Aspire.Hosting;
 global using Aspire.Hosting.ApplicationModel;
 global using Aspire.Hosting.Testing;
 global using Microsoft.Extensions.DependencyInjection;
-global using QuestAspire.IntegrationTests;
+global using QuestAspire.Testing;

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace QuestAspire.Bench;
 
 /// <summary>Percentiles from every sample (nearest rank on the sorted samples, no histogram).</summary>
@@ -24,32 +22,4 @@ public static class Stats
 
     public static string Ratio(double value, double limit) =>
         double.IsNaN(value) || double.IsNaN(limit) || limit == 0 ? "n/a" : $"{value / limit * 100:F1}%";
-}
-
-/// <summary>The one way the bench waits for the system: poll a reading until it satisfies a condition, or time out with what was seen.</summary>
-public static class Poll
-{
-    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
-    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(30);
-
-    public static async Task<T> UntilAsync<T>(
-        string what, Func<CancellationToken, Task<T>> read, Func<T, bool> done, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var seen = await read(cancellationToken).WaitAsync(ReadTimeout, cancellationToken);
-            if (done(seen))
-            {
-                return seen;
-            }
-
-            if (clock.Elapsed > timeout)
-            {
-                throw new TimeoutException($"Waited {timeout.TotalSeconds:F0} s for {what}; last seen: {seen}");
-            }
-
-            await Task.Delay(Interval, cancellationToken);
-        }
-    }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Threading.Channels;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -12,7 +13,9 @@ public sealed class QuestsPageTests : BunitContext
     private static readonly Reward Diamonds = new(Guid.NewGuid(), "signin_three", "diamond", 10, true);
     private static readonly Quest SignInThree = new(Guid.NewGuid(), "signin_three", "Sign in 3 times", 3, 2, false, true, Diamonds);
 
-    private readonly FakeTimeProvider _time = new(TestServices.Player.SignedInAt.AddSeconds(2));
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    private readonly PageClock _time = new(TestServices.Player.SignedInAt.AddSeconds(2));
     private readonly ProgressHub _hub = new(NullLogger<ProgressHub>.Instance);
     private volatile bool _claimStored;
     private volatile int _progress = 2;
@@ -69,15 +72,25 @@ public sealed class QuestsPageTests : BunitContext
     {
         _progress = 3; // a completion whose claim Auth never stores
         Use();
+        var processingSince = _time.GetUtcNow();
         var page = Render<Quests>();
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=processing]")));
 
-        for (var i = 0; i < 20 && page.FindAll("[data-testid=processing-stuck]").Count == 0; i++)
+        // Each time the page has armed its next look (after the refresh of the last one), the
+        // clock moves to it: no look is skipped and none is waited for in real time.
+        for (var i = 0; i < 20; i++)
         {
-            _time.Advance(TimeSpan.FromSeconds(1));
-            Thread.Sleep(20); // lets the page's refresh of that second run (real requests to the fake API)
+            var due = _time.WaitForNextTimer(Patience);
+            if (page.FindAll("[data-testid=processing-stuck]").Count > 0)
+            {
+                break;
+            }
+
+            _time.Advance(due - _time.GetUtcNow());
         }
 
+        Assert.True(_time.GetUtcNow() - processingSince >= Quests.ProcessingPatience,
+            $"the sentence came after {(_time.GetUtcNow() - processingSince).TotalSeconds} s of processing, before {Quests.ProcessingPatience.TotalSeconds} s");
         page.WaitForAssertion(() => Assert.Contains("has not reached your rewards after 15 seconds", page.Find("[data-testid=processing-stuck]").TextContent, StringComparison.Ordinal));
         Assert.Empty(page.FindAll(".spinner"));
 
@@ -97,5 +110,26 @@ public sealed class QuestsPageTests : BunitContext
         await DisposeComponentsAsync();
 
         Assert.Equal(0, _hub.Count);
+    }
+
+    /// <summary>A fake clock that says when the page arms a timer (its next look) and when that timer is due.</summary>
+    private sealed class PageClock(DateTimeOffset start) : FakeTimeProvider(start)
+    {
+        private readonly Channel<DateTimeOffset> _armed = Channel.CreateUnbounded<DateTimeOffset>();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            _armed.Writer.TryWrite(GetUtcNow() + dueTime);
+            return timer;
+        }
+
+        /// <summary>Waits until the page arms its next timer; answers when that timer is due.</summary>
+        public DateTimeOffset WaitForNextTimer(TimeSpan timeout)
+        {
+            var next = _armed.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask();
+            Assert.True(next.Wait(timeout, TestContext.Current.CancellationToken), $"the page armed no timer within {timeout.TotalSeconds} s");
+            return next.Result;
+        }
     }
 }

@@ -6,7 +6,7 @@ namespace QuestAspire.Web.EndToEndTests;
 /// <summary>The admin pages: only for admins; quests and rewards with the API's validation.</summary>
 public sealed class AdminTests(AppFixture app, BrowserFixture browser) : WebTest(app, browser)
 {
-    private const int MaxSignIns = 10;
+    private static readonly TimeSpan CatalogPropagation = TimeSpan.FromSeconds(15);
 
     [Fact]
     public async Task AdminPage_AsPlayer_IsNotAllowed()
@@ -75,23 +75,12 @@ public sealed class AdminTests(AppFixture app, BrowserFixture browser) : WebTest
             var player = NewUserName();
             await SignUpAsync(player);
 
-            // The worker refreshes its copy of the catalog every few seconds: a sign-in made
-            // before it has seen the new quest does not count toward it, so sign in until one does.
-            var gold = 0;
-            for (var signIn = 1; signIn <= MaxSignIns && gold == 0; signIn++)
-            {
-                if (signIn > 1)
-                {
-                    await SignOutAsync();
-                    await Page.WaitForTimeoutAsync(1_000);
-                }
-
-                await SignInAsync(player);
-                await WaitUntilUpToDateAsync();
-                gold = int.Parse(await Page.GetByTestId("wallet-gold").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            Assert.True(gold == 5, $"After {MaxSignIns} sign-ins the wallet shows {gold} gold, not the 5 of the auto-claim quest");
+            // A sign-in made before the worker's catalog copies hold the new quest does not count
+            // toward it: wait until both replicas have it, then one sign-in must complete it.
+            await CatalogCopies.WaitForCatalogCopyAsync(App, ResourceNames.ProcessingWorker, 2, await QuestVersionAsync(questName), CatalogPropagation);
+            await SignInAsync(player);
+            await WaitUntilUpToDateAsync();
+            await Expect(Page.GetByTestId("wallet-gold")).ToHaveTextAsync("5");
             await Expect(QuestCard(questName).GetByTestId("completions")).ToHaveTextAsync("1 / 1");
             await Expect(Page.Locator($"[data-testid=claim][data-quest='{questName}']")).ToHaveCountAsync(0);
 
@@ -115,6 +104,15 @@ public sealed class AdminTests(AppFixture app, BrowserFixture browser) : WebTest
         {
             await DeactivateQuestAsync(questName);
         }
+    }
+
+    // The catalog version that created the quest, as the catalog answers it.
+    private async Task<long> QuestVersionAsync(string questName)
+    {
+        using var catalog = App.CreateHttpClient(ResourceNames.CatalogApi);
+        var quest = await catalog.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/quests/by-name/{questName}", TestContext.Current.CancellationToken)
+            .WaitAsync(QuestApiClient.RequestTimeout, TestContext.Current.CancellationToken);
+        return quest.GetProperty("version").GetInt64();
     }
 
     // Whatever happened above, later tests must not meet an active auto-claim quest.

@@ -1,3 +1,4 @@
+[assembly: AssemblyFixture(typeof(QuestAspire.Testing.AppFixture))]
 [assembly: AssemblyFixture(typeof(QuestAspire.Web.EndToEndTests.BrowserFixture))]
 
 namespace QuestAspire.Web.EndToEndTests;

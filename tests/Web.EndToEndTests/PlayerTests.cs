@@ -61,8 +61,9 @@ public sealed class PlayerTests(AppFixture app, BrowserFixture browser) : WebTes
         await Expect(Page.GetByTestId("page-info")).ToHaveTextAsync("Page 1 of 1");
         await Screenshots.SaveAsync(Page, "activity", forReadme: true);
 
-        // Still 10 after the wallet's own refresh: the double click did not credit twice.
-        await Page.WaitForTimeoutAsync(6_000);
+        // Still 10 on a fresh load, which reads the wallet from Auth as the badge's own refresh
+        // does: the double click did not credit twice.
+        await Page.ReloadAsync();
         await Expect(Page.GetByTestId("wallet-diamond")).ToHaveTextAsync("10");
     }
 

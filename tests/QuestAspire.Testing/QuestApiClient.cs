@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace QuestAspire.IntegrationTests;
+namespace QuestAspire.Testing;
 
 /// <summary>Talks to the running services over HTTP, as the Web front end or a curl user would.</summary>
 public sealed class QuestApiClient(DistributedApplication app) : IDisposable
@@ -117,26 +117,9 @@ public sealed class QuestApiClient(DistributedApplication app) : IDisposable
         return await response.Content.ReadFromJsonAsync<JsonElement>(Token);
     }
 
-    /// <summary>Polls until <paramref name="condition"/> holds, failing with the last value seen.</summary>
-    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        T last;
-        do
-        {
-            last = await read();
-            if (condition(last))
-            {
-                return last;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250), Token);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        Assert.Fail($"Timed out waiting for {what}; last seen: {JsonSerializer.Serialize(last, Json)}");
-        return last;
-    }
+    /// <summary>Polls (through <see cref="Poll"/>) until <paramref name="condition"/> holds, failing with the last value seen.</summary>
+    public static Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what, TimeSpan? timeout = null) =>
+        Poll.UntilAsync(what, _ => read(), condition, timeout ?? TimeSpan.FromSeconds(60), Token, last => JsonSerializer.Serialize(last, Json));
 
     public static async Task EnsureStatusAsync(HttpResponseMessage response, HttpStatusCode expected)
     {

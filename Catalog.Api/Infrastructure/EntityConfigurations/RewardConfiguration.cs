@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace QuestAspire.Catalog.Api.Infrastructure.EntityConfigurations;
 
-public sealed class RewardEntityTypeConfiguration : IEntityTypeConfiguration<Reward>
+public sealed class RewardConfiguration : IEntityTypeConfiguration<Reward>
 {
     /// <summary>The unique index on the name key: a clash is a look-alike name (409).</summary>
     public const string NameKeyIndex = "ix_rewards_normalized_name";

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace QuestAspire.Catalog.Api.Infrastructure.EntityConfigurations;
 
-public sealed class RewardViewEntityTypeConfiguration : IEntityTypeConfiguration<RewardView>
+public sealed class RewardViewConfiguration : IEntityTypeConfiguration<RewardView>
 {
     public void Configure(EntityTypeBuilder<RewardView> builder)
     {

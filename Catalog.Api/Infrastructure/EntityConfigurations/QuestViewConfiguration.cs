@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace QuestAspire.Catalog.Api.Infrastructure.EntityConfigurations;
 
-public sealed class QuestViewEntityTypeConfiguration : IEntityTypeConfiguration<QuestView>
+public sealed class QuestViewConfiguration : IEntityTypeConfiguration<QuestView>
 {
     public void Configure(EntityTypeBuilder<QuestView> builder)
     {

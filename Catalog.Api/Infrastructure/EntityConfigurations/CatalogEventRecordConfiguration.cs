@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace QuestAspire.Catalog.Api.Infrastructure.EntityConfigurations;
 
-public sealed class CatalogEventRecordEntityTypeConfiguration : IEntityTypeConfiguration<CatalogEventRecord>
+public sealed class CatalogEventRecordConfiguration : IEntityTypeConfiguration<CatalogEventRecord>
 {
     public void Configure(EntityTypeBuilder<CatalogEventRecord> builder)
     {

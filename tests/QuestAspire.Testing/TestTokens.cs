@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
-namespace QuestAspire.IntegrationTests;
+namespace QuestAspire.Testing;
 
 /// <summary>
 /// Access tokens as Auth.Api issues them (HS256, issuer <c>questaspire-auth</c>, audience

@@ -1,6 +1,4 @@
-[assembly: AssemblyFixture(typeof(QuestAspire.IntegrationTests.AppFixture))]
-
-namespace QuestAspire.IntegrationTests;
+namespace QuestAspire.Testing;
 
 /// <summary>
 /// One running AppHost (local processes) shared by the tests that only talk to it, with the

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace QuestAspire.IntegrationTests;
+namespace QuestAspire.Testing;
 
 /// <summary>What each replica's own catalog copy holds, read from its <c>/health</c>.</summary>
 public static class CatalogCopies

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace QuestAspire.IntegrationTests;
+namespace QuestAspire.Testing;
 
 /// <summary>A span as the dashboard stored it: which service sent it, and where it hangs in its trace.</summary>
 public sealed record TelemetrySpan(

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace QuestAspire.Catalog.Api.Infrastructure.EntityConfigurations;
 
-public sealed class CatalogCounterEntityTypeConfiguration : IEntityTypeConfiguration<CatalogCounter>
+public sealed class CatalogCounterConfiguration : IEntityTypeConfiguration<CatalogCounter>
 {
     public void Configure(EntityTypeBuilder<CatalogCounter> builder)
     {

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using QuestAspire.AppHost.Infrastructure;
 
-namespace QuestAspire.IntegrationTests;
+namespace QuestAspire.Testing;
 
 /// <summary>Starts the real AppHost in local-processes mode with a state folder of its own.</summary>
 public static class TestAppHost

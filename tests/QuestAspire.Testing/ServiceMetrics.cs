@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace QuestAspire.IntegrationTests;
+namespace QuestAspire.Testing;
 
 /// <summary>
 /// A service's counters, read from <c>/metrics</c> (Prometheus text) on every replica and added

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace QuestAspire.Catalog.Api.Infrastructure.EntityConfigurations;
 
-public sealed class QuestEntityTypeConfiguration : IEntityTypeConfiguration<Quest>
+public sealed class QuestConfiguration : IEntityTypeConfiguration<Quest>
 {
     /// <summary>The unique index on the name key: a clash is a look-alike name (409).</summary>
     public const string NameKeyIndex = "ix_quests_normalized_name";
