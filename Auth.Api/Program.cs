@@ -17,7 +17,10 @@ app.MapDefaultEndpoints();
 app.MapMetricsEndpoint();
 app.MapDeadLetterApi();
 app.MapLoginApi();
-app.MapUsersApi();
+app.MapSignUpApi();
+app.MapMeApi();
+app.MapWalletApi();
 app.MapAdminUsersApi();
+app.MapAdminWalletApi();
 
 app.Run();

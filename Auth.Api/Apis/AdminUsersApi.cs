@@ -1,13 +1,18 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using QuestAspire.Auth.Api.Contracts;
 using QuestAspire.Auth.Api.Model;
 using QuestAspire.ServiceDefaults.Api;
+using QuestAspire.ServiceDefaults.Data;
 
 namespace QuestAspire.Auth.Api.Apis;
 
-/// <summary>Operators (and the benchmark) create players in bulk, past the public sign-up limit.</summary>
+/// <summary>
+/// What admins do to accounts: create players in bulk (operators and the benchmark, past the
+/// public sign-up limit), find one by name, ban and unban. Their wallets are <see cref="AdminWalletApi"/>.
+/// </summary>
 public static class AdminUsersApi
 {
     public const int MaxUsersPerRequest = 1000;
@@ -16,7 +21,52 @@ public static class AdminUsersApi
     {
         var api = app.MapGroup("/admin/users").WithTags("Admin").RequireAuthorization(Policies.Admin);
         api.MapPost("/", CreateUsersAsync);
+        api.MapGet("/", FindUsersAsync);
+
+        // Bans keep the routes they were published with.
+        var bans = app.MapGroup("/users/{userId:guid}").WithTags("Admin").RequireAuthorization(Policies.Admin);
+        bans.MapPost("/ban", (Guid userId, [AsParameters] AuthServices services, CancellationToken ct) => SetBannedAsync(userId, true, services, ct));
+        bans.MapPost("/unban", (Guid userId, [AsParameters] AuthServices services, CancellationToken ct) => SetBannedAsync(userId, false, services, ct));
         return api;
+    }
+
+    /// <summary>The player with that name (compared as sign-in compares names), as a list of none or one.</summary>
+    public static async Task<Results<Ok<UserResponse[]>, ValidationProblem>> FindUsersAsync(
+        [FromQuery(Name = "user_name")] string? userName, [AsParameters] AuthServices services, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(userName) || TextRules.FindUnstorable(userName, "user_name") is not null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["user_name"] = ["user_name is required: the name to look up."] });
+        }
+
+        var key = UserRules.NormalizeKey(UserRules.Canonicalize(userName));
+        var users = await services.Db.Users.AsNoTracking().Where(u => u.NormalizedUserName == key).ToListAsync(cancellationToken);
+        return TypedResults.Ok(users.Select(UserResponse.From).ToArray());
+    }
+
+    private static async Task<Results<Ok<UserResponse>, NotFoundProblem>> SetBannedAsync(
+        Guid userId, bool banned, AuthServices services, CancellationToken cancellationToken)
+    {
+        var user = await services.Db.Users.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
+        if (user is null)
+        {
+            return MeApi.UserNotFound();
+        }
+
+        // A sign-in of the same player at the same moment changes its row version: read it again and retry.
+        return await RowVersionRetry.RunAsync<Results<Ok<UserResponse>, NotFoundProblem>>(
+            async () =>
+            {
+                if (banned ? user.Ban() : user.Unban())
+                {
+                    // The stamp changed: every token the player holds stops working, in every service.
+                    await MeApi.SaveWithStampChangeAsync(services, user, cancellationToken);
+                    services.Logger.LogInformation("User {UserId} {Change}", user.Id, banned ? "banned" : "unbanned");
+                }
+
+                return TypedResults.Ok(UserResponse.From(user));
+            },
+            () => MeApi.ReloadAsync(services, user, cancellationToken));
     }
 
     /// <summary>

@@ -5,6 +5,7 @@ using QuestAspire.Auth.Api.Contracts;
 using QuestAspire.Auth.Api.Model;
 using QuestAspire.Auth.Api.Services;
 using QuestAspire.ServiceDefaults.Api;
+using QuestAspire.ServiceDefaults.Data;
 using QuestAspire.ServiceDefaults.Messaging;
 
 namespace QuestAspire.Auth.Api.Apis;
@@ -167,28 +168,20 @@ public static class LoginApi
 
     // A concurrent sign-in of the same user changes its row version: read it again and retry,
     // so exactly one of two simultaneous first sign-ins is the NewUserSignIn.
-    private static async Task<IntegrationEvent> RecordSignInAsync(AuthServices services, User user, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var now = services.Time.GetUtcNow();
-            var first = user.RecordSignIn();
-            var signIn = IntegrationEvent.Create(first ? MessagingNames.NewUserSignIn : MessagingNames.UserSignIn, user.Id, now);
-            var outbox = services.Db.OutboxMessages.Add(OutboxMessage.Create(signIn, now));
-            try
+    private static Task<IntegrationEvent> RecordSignInAsync(AuthServices services, User user, CancellationToken cancellationToken) =>
+        RowVersionRetry.RunAsync(
+            async () =>
             {
+                var now = services.Time.GetUtcNow();
+                var first = user.RecordSignIn();
+                var signIn = IntegrationEvent.Create(first ? MessagingNames.NewUserSignIn : MessagingNames.UserSignIn, user.Id, now);
+                services.Db.OutboxMessages.Add(OutboxMessage.Create(signIn, now));
                 await services.Db.SaveChangesAsync(cancellationToken);
                 services.OutboxSignal.Notify();
                 services.Telemetry.SignedIn(signIn.EventType);
                 return signIn;
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < 5)
-            {
-                outbox.State = EntityState.Detached;
-                await services.Db.Entry(user).ReloadAsync(cancellationToken);
-            }
-        }
-    }
+            },
+            () => MeApi.ReloadAsync(services, user, cancellationToken));
 }
 
 /// <summary>What the Auth endpoints depend on.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using QuestAspire.Auth.Api.Model;
+using QuestAspire.ServiceDefaults.Data;
 using QuestAspire.ServiceDefaults.Messaging;
 
 namespace QuestAspire.Auth.Api.Infrastructure;
@@ -14,11 +15,14 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
 
     public DbSet<UserNameRename> UserNameRenames => Set<UserNameRename>();
 
+    public DbSet<LedgerEntry> Ledger => Set<LedgerEntry>();
+
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AuthDbContext).Assembly);
         modelBuilder.AddOutbox();
+        modelBuilder.AddIdempotencyKeys();
     }
 }

@@ -6,7 +6,7 @@ public enum ClaimStatus
     Claimed,
 }
 
-/// <summary>A reward earned by one quest completion; the wallet is credited when it is claimed.</summary>
+/// <summary>A reward earned by one quest completion; the wallet is credited (a ledger entry) when it is claimed.</summary>
 public sealed class RewardClaim
 {
     public Guid Id { get; private set; }
@@ -50,7 +50,7 @@ public sealed class RewardClaim
     /// <summary>
     /// The claim of one quest completion as Auth stores it from a QuestCompleted event: Pending,
     /// or for an auto-claim quest already Claimed, in which case whoever stores it credits the
-    /// wallet in the same transaction (the set-based store does, for the claims it inserted).
+    /// wallet in the same transaction (<see cref="Infrastructure.WalletLedger.CreditClaimsAsync"/>, for the claims inserted).
     /// </summary>
     public static RewardClaim FromCompletion(
         Guid userId, Guid completionEventId, Guid questId, string questName, RewardItem item, int qty, bool autoClaim, DateTimeOffset now)
@@ -65,14 +65,9 @@ public sealed class RewardClaim
         return claim;
     }
 
-    /// <summary>Marks the claim claimed and credits the wallet; a claim credits it once.</summary>
-    public void ClaimInto(User user, DateTimeOffset now)
+    /// <summary>Marks a pending claim claimed; its credit is the ledger entry written in the same transaction.</summary>
+    public void MarkClaimed(DateTimeOffset now)
     {
-        if (user.Id != UserId)
-        {
-            throw new InvalidOperationException("A claim is credited to its own user only.");
-        }
-
         if (Status == ClaimStatus.Claimed)
         {
             throw new InvalidOperationException("The reward was already claimed.");
@@ -80,6 +75,8 @@ public sealed class RewardClaim
 
         Status = ClaimStatus.Claimed;
         ClaimedAt = now;
-        user.Credit(RewardItem, RewardQty);
     }
+
+    /// <summary>The ledger change that credits this claim's reward to its player.</summary>
+    public WalletChange Credit() => new(UserId, RewardItem, RewardQty, LedgerSource.Claim, QuestName, ReferenceId: Id, QuestId: QuestId);
 }

@@ -16,7 +16,7 @@ public enum RewardItem
     Diamond,
 }
 
-/// <summary>A player or an admin, with the wallet their rewards are credited to.</summary>
+/// <summary>A player or an admin, with the wallet their rewards are credited to (its balances change only through the ledger).</summary>
 public sealed class User
 {
     public Guid Id { get; private set; }
@@ -45,6 +45,9 @@ public sealed class User
     public long Gold { get; private set; }
 
     public long Diamond { get; private set; }
+
+    /// <summary>Counts the wallet's ledger entries: the <c>ETag</c> of <c>GET /users/me/wallet</c>. Only <see cref="Infrastructure.WalletLedger"/> changes the balances and it.</summary>
+    public long WalletVersion { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
 
@@ -133,20 +136,6 @@ public sealed class User
     }
 
     public void RotateSecurityStamp() => SecurityStamp = NewSecurityStamp();
-
-    /// <summary>Credits the wallet with checked arithmetic: a credit that would overflow throws and changes nothing.</summary>
-    public void Credit(RewardItem item, long quantity)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(quantity);
-        if (item == RewardItem.Gold)
-        {
-            Gold = checked(Gold + quantity);
-        }
-        else
-        {
-            Diamond = checked(Diamond + quantity);
-        }
-    }
 
     private static string NewSecurityStamp() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 }

@@ -14,6 +14,7 @@ public sealed class AuthTelemetry
     private readonly Counter<long> _signInsRefused;
     private readonly Counter<long> _claimsStored;
     private readonly Counter<long> _rewardsCredited;
+    private readonly Counter<long> _walletChanges;
 
     public AuthTelemetry(ServiceTelemetry telemetry)
     {
@@ -22,6 +23,7 @@ public sealed class AuthTelemetry
         _signInsRefused = telemetry.Meter.CreateCounter<long>("auth.sign_ins.refused", unit: "{sign-in}", description: "Sign-ins refused, by reason: wrong credentials, or the account locked.");
         _claimsStored = telemetry.Meter.CreateCounter<long>("auth.claims.stored", unit: "{claim}", description: "Reward claims stored from quest completions.");
         _rewardsCredited = telemetry.Meter.CreateCounter<long>("auth.rewards.credited", unit: "{reward}", description: "Rewards credited to wallets, by a claim or automatically.");
+        _walletChanges = telemetry.Meter.CreateCounter<long>("auth.wallet.changes", unit: "{entry}", description: "Ledger entries written one at a time (spends, admin adjustments, refunds, hand claims), by source.");
     }
 
     public ActivitySource ActivitySource { get; }
@@ -37,6 +39,9 @@ public sealed class AuthTelemetry
 
     public void RewardCredited(RewardClaim claim) =>
         _rewardsCredited.Add(1, new KeyValuePair<string, object?>("reward.item", RewardItemTag(claim)));
+
+    public void WalletChanged(WalletChange change) =>
+        _walletChanges.Add(1, new KeyValuePair<string, object?>("ledger.source", change.Source.ToString()));
 
     public static string RewardItemTag(RewardClaim claim) => claim.RewardItem.ToString().ToLowerInvariant();
 }

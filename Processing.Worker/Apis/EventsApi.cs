@@ -3,12 +3,11 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
-using Npgsql;
 using QuestAspire.Processing.Worker.IntegrationEvents.Events;
 using QuestAspire.ServiceDefaults.Api;
+using QuestAspire.ServiceDefaults.Data;
 
 namespace QuestAspire.Processing.Worker.Apis;
 
@@ -52,11 +51,21 @@ public static partial class EventsApi
     public static RouteGroupBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/events").WithTags("Events");
-        api.MapPost("/", ReportAsync).WithName("ReportEvent");
+        api.MapPost("/", ReportAsync).WithName("ReportEvent")
+            .Produces<AppEventAccepted>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return api;
     }
 
-    public static async Task<Results<Accepted<AppEventAccepted>, ValidationProblem, UnauthorizedHttpResult, ForbidHttpResult>> ReportAsync(
+    /// <summary>
+    /// With an <c>Idempotency-Key</c>, the answer is kept with the event in one transaction: the
+    /// same key with the same body answers it again, with another body 422 (the event's own id
+    /// already makes a repeat count once; the key also makes the answer the same).
+    /// </summary>
+    public static async Task<IResult> ReportAsync(
         AppEventRequest? request, HttpContext context, ProcessingDbContext db, OutboxSignal outboxSignal, IOptions<EventReportingOptions> options,
         TimeProvider timeProvider, ILogger<AppEventRequest> logger, CancellationToken cancellationToken)
     {
@@ -94,18 +103,22 @@ public static partial class EventsApi
         var userId = player ?? request!.UserId!.Value;
         var e = new IntegrationEvent(request!.EventId!.Value, MessagingNames.AppEvent, userId, request.OccurredAt!.Value,
             System.Text.Json.JsonSerializer.SerializeToElement(new AppEventData(request.EventType!, request.Value ?? 1), ApiDefaults.JsonOptions));
-        try
+        async Task<IResult> StoreAsync(CancellationToken ct)
         {
-            await db.InsertOutboxMessagesAsync([OutboxMessage.Create(e, now)], cancellationToken);
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            // Sent before: already on its way (or counted). The same answer, and counted once.
-            logger.LogInformation("Event {EventId} was reported again; it counts once", e.EventId);
+            if (await db.InsertOutboxMessagesAsync([OutboxMessage.Create(e, now)], ct, skipExisting: true) == 0)
+            {
+                // Sent before: already on its way (or counted). The same answer, and counted once.
+                logger.LogInformation("Event {EventId} was reported again; it counts once", e.EventId);
+            }
+
+            return TypedResults.Accepted($"/api/users/{userId}/events", new AppEventAccepted(e.EventId));
         }
 
+        var answer = context.Request.Headers.ContainsKey(Idempotency.HeaderName)
+            ? await Idempotency.RunAsync(db, context, player?.ToString() ?? Idempotency.ServiceScope, request, StoreAsync, timeProvider, cancellationToken)
+            : await StoreAsync(cancellationToken); // one statement: no transaction to open on the hot path
         outboxSignal.Notify();
-        return TypedResults.Accepted($"/api/users/{userId}/events", new AppEventAccepted(e.EventId));
+        return answer;
     }
 
     private static Dictionary<string, string[]> Validate(AppEventRequest? request, Guid? player, DateTimeOffset now, TimeSpan skew)

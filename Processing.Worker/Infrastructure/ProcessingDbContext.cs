@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using QuestAspire.Processing.Worker.Infrastructure.EntityConfigurations;
+using QuestAspire.ServiceDefaults.Data;
 
 namespace QuestAspire.Processing.Worker.Infrastructure;
 
@@ -25,5 +26,6 @@ public sealed class ProcessingDbContext(DbContextOptions<ProcessingDbContext> op
         modelBuilder.ApplyConfiguration(new QuestVersionConfiguration());
         modelBuilder.ApplyConfiguration(new ProgressRebuildConfiguration());
         modelBuilder.AddOutbox();
+        modelBuilder.AddIdempotencyKeys();
     }
 }

@@ -57,3 +57,17 @@ public sealed class ConflictProblem(string detail, string? title = null, IDictio
 {
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => AddMetadata(builder, StatusCodes.Status409Conflict);
 }
+
+/// <summary>412 with problem details: the caller's <c>If-Match</c> names a version the resource no longer has.</summary>
+public sealed class PreconditionFailedProblem(string detail, string? title = null)
+    : ProblemResult(StatusCodes.Status412PreconditionFailed, title, detail), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => AddMetadata(builder, StatusCodes.Status412PreconditionFailed);
+}
+
+/// <summary>422 with problem details: the request is well-formed but cannot be processed as sent (an idempotency key reused for another request).</summary>
+public sealed class UnprocessableProblem(string detail, string? title = null)
+    : ProblemResult(StatusCodes.Status422UnprocessableEntity, title, detail), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => AddMetadata(builder, StatusCodes.Status422UnprocessableEntity);
+}

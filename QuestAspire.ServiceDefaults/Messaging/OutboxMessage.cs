@@ -71,12 +71,14 @@ public static class OutboxModelBuilderExtensions
     /// <summary>
     /// Adds outbox rows with one statement (arrays unnested server-side), not tracked: for a batch
     /// handler writing one per event, EF's change tracking cost more than the insert itself.
+    /// A message whose id is already in the outbox is a unique violation, or with
+    /// <paramref name="skipExisting"/> is skipped; returns how many were added.
     /// </summary>
-    public static async Task InsertOutboxMessagesAsync(this DbContext db, IReadOnlyCollection<OutboxMessage> messages, CancellationToken cancellationToken)
+    public static async Task<int> InsertOutboxMessagesAsync(this DbContext db, IReadOnlyCollection<OutboxMessage> messages, CancellationToken cancellationToken, bool skipExisting = false)
     {
         if (messages.Count == 0)
         {
-            return;
+            return 0;
         }
 
         var ids = messages.Select(m => m.Id).ToArray();
@@ -85,9 +87,15 @@ public static class OutboxModelBuilderExtensions
         var parents = messages.Select(m => m.TraceParent).ToArray();
         var states = messages.Select(m => m.TraceState).ToArray();
         var created = messages.Select(m => m.CreatedAt).ToArray();
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO outbox_messages (id, event_type, payload, trace_parent, trace_state, created_at)
-            SELECT * FROM unnest({ids}, {types}, {payloads}::bytea[], {parents}::text[], {states}::text[], {created})
-            """, cancellationToken);
+        return skipExisting
+            ? await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO outbox_messages (id, event_type, payload, trace_parent, trace_state, created_at)
+                SELECT * FROM unnest({ids}, {types}, {payloads}::bytea[], {parents}::text[], {states}::text[], {created})
+                ON CONFLICT (id) DO NOTHING
+                """, cancellationToken)
+            : await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO outbox_messages (id, event_type, payload, trace_parent, trace_state, created_at)
+                SELECT * FROM unnest({ids}, {types}, {payloads}::bytea[], {parents}::text[], {states}::text[], {created})
+                """, cancellationToken);
     }
 }

@@ -47,19 +47,6 @@ public sealed class UserTests
         Assert.All(stamps, s => Assert.Equal(32, s.Length));
     }
 
-    [Fact]
-    public void Credit_ThatWouldOverflow_ThrowsAndLeavesTheWalletAsItWas()
-    {
-        var user = User.Create("player", "player", UserStatus.Active, Now);
-        user.Credit(RewardItem.Diamond, long.MaxValue - 5);
-
-        Assert.Throws<OverflowException>(() => user.Credit(RewardItem.Diamond, 6));
-
-        Assert.Equal(long.MaxValue - 5, user.Diamond);
-        user.Credit(RewardItem.Diamond, 5);
-        Assert.Equal(long.MaxValue, user.Diamond);
-    }
-
     [Theory]
     [InlineData("Player", "PLAYER")]
     [InlineData("  player  ", "PLAYER")]

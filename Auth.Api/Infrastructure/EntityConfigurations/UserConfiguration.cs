@@ -22,6 +22,7 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.Property(u => u.Role).HasColumnName("role").HasMaxLength(20);
         builder.Property(u => u.Gold).HasColumnName("gold");
         builder.Property(u => u.Diamond).HasColumnName("diamond");
+        builder.Property(u => u.WalletVersion).HasColumnName("wallet_version");
         builder.Property(u => u.CreatedAt).HasColumnName("created_at");
         builder.Property(u => u.TimeZone).HasColumnName("time_zone").HasMaxLength(QuestSchedule.MaxZoneIdLength).HasDefaultValue(User.DefaultTimeZone);
         builder.Property(u => u.Version).HasColumnName("xmin").HasColumnType("xid").ValueGeneratedOnAddOrUpdate().IsConcurrencyToken();

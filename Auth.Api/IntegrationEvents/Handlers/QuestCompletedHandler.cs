@@ -11,8 +11,8 @@ namespace QuestAspire.Auth.Api.IntegrationEvents.Handlers;
 /// <summary>
 /// Turns each QuestCompleted event into one reward claim: Pending, or credited at once for an
 /// auto-claim quest. The event carries what the quest paid at completion, so nothing here calls
-/// Catalog.Api or reads a row per event: a batch's claims and credits are two set-based statements
-/// in one transaction. The claim's unique completion event id makes a redelivered event a no-op.
+/// Catalog.Api or reads a row per event: a batch's claims and their ledger credits are a few
+/// set-based statements in one transaction. The claim's unique completion event id makes a redelivered event a no-op.
 /// </summary>
 public sealed class QuestCompletedHandler(
     AuthDbContext db,
@@ -69,7 +69,7 @@ public sealed class QuestCompletedHandler(
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var inserted = await db.InsertNewClaimsAsync(claims, ct);
-            await db.CreditAsync(inserted, ct);
+            await db.CreditClaimsAsync(inserted, time.GetUtcNow(), ct);
             await transaction.CommitAsync(ct);
             return inserted;
         }, cancellationToken);

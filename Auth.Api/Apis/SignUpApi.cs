@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using QuestAspire.Auth.Api.Contracts;
+using QuestAspire.Auth.Api.Model;
+using QuestAspire.Auth.Api.Services;
+using QuestAspire.ServiceDefaults.Api;
+
+namespace QuestAspire.Auth.Api.Apis;
+
+/// <summary>Anyone may sign up (<c>POST /users/signup</c>), within the per-address sign-up limit.</summary>
+public static class SignUpApi
+{
+    public static RouteGroupBuilder MapSignUpApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/users").WithTags("Users");
+        api.MapPost("/signup", SignUpAsync);
+        return api;
+    }
+
+    public static async Task<Results<Created<UserResponse>, ValidationProblem, ConflictProblem, ProblemHttpResult>> SignUpAsync(
+        SignUpRequest request, HttpContext context, SignUpLimiter limiter, [AsParameters] AuthServices services, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (UserRules.ValidateUserName(request.UserName).ToArray() is { Length: > 0 } nameErrors)
+        {
+            errors["user_name"] = nameErrors;
+        }
+
+        if (UserRules.ValidatePassword(request.Password).ToArray() is { Length: > 0 } passwordErrors)
+        {
+            errors["password"] = passwordErrors;
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (limiter.TryAcquire(LoginApi.ClientAddress(context)) is { } wait)
+        {
+            return LoginApi.TooMany(context, "sign-ups", LoginApi.RetryAfterSeconds(wait));
+        }
+
+        var user = User.Create(UserRules.Canonicalize(request.UserName!), Roles.Player, UserStatus.New, services.Time.GetUtcNow());
+        var (admitted, hash) = await services.PasswordGate.RunAsync(() => services.Hasher.HashPassword(user, request.Password!), cancellationToken);
+        if (!admitted)
+        {
+            return LoginApi.Shed(context);
+        }
+
+        user.PasswordHash = hash;
+        services.Db.Users.Add(user);
+        try
+        {
+            await services.Db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            return NameTaken(user.UserName);
+        }
+
+        return TypedResults.Created($"/users/{user.Id}", UserResponse.From(user));
+    }
+
+    private static ConflictProblem NameTaken(string userName) => new($"The user name '{userName}' is taken.", "User name taken");
+}

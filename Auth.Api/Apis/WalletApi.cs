@@ -1,0 +1,152 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using QuestAspire.Auth.Api.Contracts;
+using QuestAspire.Auth.Api.Model;
+using QuestAspire.ServiceDefaults.Api;
+using QuestAspire.ServiceDefaults.Data;
+
+namespace QuestAspire.Auth.Api.Apis;
+
+/// <summary>
+/// The signed-in player's wallet: its balances with their version as <c>ETag</c>, its ledger, and
+/// spending. A spend is one statement that checks the balance and writes the ledger entry; with an
+/// <c>Idempotency-Key</c> its answer is kept, so a retry debits once (<see cref="Idempotency"/>).
+/// </summary>
+public static class WalletApi
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 200;
+
+    public static RouteGroupBuilder MapWalletApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/users/me/wallet").WithTags("Wallet").RequireAuthorization();
+        api.MapGet("/", GetWalletAsync);
+        api.MapGet("/ledger", GetLedgerAsync);
+        api.MapPost("/spend", SpendAsync)
+            .Produces<WalletChangeResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        return api;
+    }
+
+    /// <summary>The balances and version; <c>If-None-Match</c> with the current <c>ETag</c> answers 304.</summary>
+    public static async Task<Results<Ok<WalletResponse>, StatusCodeHttpResult, NotFoundProblem>> GetWalletAsync(
+        ClaimsPrincipal principal, HttpContext context, [AsParameters] AuthServices services, CancellationToken cancellationToken) =>
+        await WalletAnswers.ReadWalletAsync(services.Db, principal.GetUserId(), context, cancellationToken);
+
+    public static async Task<Results<Ok<LedgerPageResponse>, ValidationProblem>> GetLedgerAsync(
+        ClaimsPrincipal principal, int? limit, long? before, [AsParameters] AuthServices services, CancellationToken cancellationToken) =>
+        await WalletAnswers.ReadLedgerAsync(services.Db, principal.GetUserId(), limit, before, cancellationToken);
+
+    /// <summary>
+    /// Debits <c>qty</c> of an item for a reason. 409 when the balance is lower (nothing is
+    /// written), 412 when <c>If-Match</c> names an older version, 422 when the key was sent with
+    /// another request.
+    /// </summary>
+    public static async Task<IResult> SpendAsync(
+        SpendRequest request, ClaimsPrincipal principal, HttpContext context, [AsParameters] AuthServices services, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var item = WalletRules.CheckItem(request.Item, errors);
+        if (request.Qty is not > 0)
+        {
+            errors["qty"] = ["qty must be a whole number of at least 1."];
+        }
+
+        var reason = WalletRules.CheckReason(request.Reason, errors);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var userId = principal.GetUserId();
+        var change = new WalletChange(userId, item!.Value, -request.Qty!.Value, LedgerSource.Spend, reason);
+        var expected = WalletRules.ExpectedVersion(context.Request.Headers.IfMatch);
+        return await Idempotency.RunAsync(services.Db, context, userId.ToString(), request,
+            ct => WalletAnswers.ApplyAsync(services, change, expected, ct), services.Time, cancellationToken);
+    }
+}
+
+/// <summary>What the player's and the admin's wallet endpoints answer alike.</summary>
+internal static class WalletAnswers
+{
+    public static async Task<Results<Ok<WalletResponse>, StatusCodeHttpResult, NotFoundProblem>> ReadWalletAsync(
+        AuthDbContext db, Guid userId, HttpContext context, CancellationToken cancellationToken)
+    {
+        if (await db.GetWalletAsync(userId, cancellationToken) is not { } wallet)
+        {
+            return new NotFoundProblem("No user has that id.", "User not found");
+        }
+
+        var etag = WalletRules.ETag(wallet.Version);
+        context.Response.Headers.ETag = etag;
+        return context.Request.Headers.IfNoneMatch.ToString() == etag
+            ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
+            : TypedResults.Ok(WalletResponse.From(wallet));
+    }
+
+    public static async Task<Results<Ok<LedgerPageResponse>, ValidationProblem>> ReadLedgerAsync(
+        AuthDbContext db, Guid userId, int? limit, long? before, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > WalletApi.MaxPageSize)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["limit"] = [$"limit must be from 1 to {WalletApi.MaxPageSize}."],
+            });
+        }
+
+        var size = limit ?? WalletApi.DefaultPageSize;
+        var entries = await db.Ledger.AsNoTracking()
+            .Where(e => e.UserId == userId && (before == null || e.Sequence < before))
+            .OrderByDescending(e => e.Sequence)
+            .Take(size + 1)
+            .ToListAsync(cancellationToken);
+        var page = entries.Take(size).ToList();
+        long? next = entries.Count > size ? page[^1].Sequence : null;
+        return TypedResults.Ok(new LedgerPageResponse([.. page.Select(LedgerEntryResponse.From)], next));
+    }
+
+    /// <summary>Applies one change and answers it: 200 with the entry and the wallet (and its <c>ETag</c>), or the refusal.</summary>
+    public static async Task<IResult> ApplyAsync(AuthServices services, WalletChange change, long? expectedVersion, CancellationToken cancellationToken)
+    {
+        var outcome = await services.Db.ApplyAsync(change, expectedVersion, services.Time.GetUtcNow(), cancellationToken);
+        if (outcome.Wallet is { } wallet)
+        {
+            services.Telemetry.WalletChanged(change);
+            services.Logger.LogInformation("Wallet of {UserId}: {Amount} {Item} ({Source})", change.UserId, change.Amount, change.Item, change.Source);
+            return new WithETag(TypedResults.Ok(new WalletChangeResponse(outcome.EntryId, wallet.Gold, wallet.Diamond, wallet.Version)), wallet.Version);
+        }
+
+        var item = WalletRules.ItemName(change.Item);
+        var current = outcome.Current;
+        return outcome.Refusal switch
+        {
+            WalletRefusal.UserNotFound => new NotFoundProblem("No user has that id.", "User not found"),
+            WalletRefusal.StaleVersion => new PreconditionFailedProblem(
+                $"The wallet is at version {current!.Version}, not the one If-Match names: read it again and decide again. Nothing was changed.", "Wallet changed"),
+            WalletRefusal.InsufficientFunds => new ConflictProblem(
+                $"Not enough {item}: the wallet holds {Balance(current!, change.Item)} and this takes {-change.Amount}. Nothing was changed.", "Insufficient funds"),
+            _ => new ConflictProblem(
+                $"This would take the {item} balance past the most a wallet holds. Nothing was changed.", "Wallet full"),
+        };
+    }
+
+    private static long Balance(WalletState wallet, RewardItem item) => item == RewardItem.Gold ? wallet.Gold : wallet.Diamond;
+
+    /// <summary>A result with the wallet version's <c>ETag</c>, set by the result itself so that a kept answer keeps it too.</summary>
+    private sealed class WithETag(IResult inner, long version) : IResult, INestedHttpResult
+    {
+        public IResult Result => inner;
+
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.ETag = WalletRules.ETag(version);
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+}

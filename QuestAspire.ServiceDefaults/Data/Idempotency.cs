@@ -1,0 +1,234 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using QuestAspire.ServiceDefaults.Api;
+
+namespace QuestAspire.ServiceDefaults.Data;
+
+/// <summary>
+/// The first answer to a request sent with an <c>Idempotency-Key</c>: a retry of the same request
+/// with the same key gets it again, a different request with the key gets 422. Kept for good.
+/// </summary>
+public sealed class IdempotencyRecord
+{
+    /// <summary>Whose key it is: a user id, or <see cref="Idempotency.ServiceScope"/> for a service key. Two callers' keys never meet.</summary>
+    public string Scope { get; internal set; } = "";
+
+    public string Key { get; internal set; } = "";
+
+    /// <summary>SHA-256 of the method, the path and the parsed body: what makes two requests "the same".</summary>
+    public string RequestHash { get; internal set; } = "";
+
+    public int StatusCode { get; internal set; }
+
+    public string? ContentType { get; internal set; }
+
+    public byte[] Body { get; internal set; } = [];
+
+    public string? ETag { get; internal set; }
+
+    public string? Location { get; internal set; }
+
+    public DateTimeOffset CreatedAt { get; internal set; }
+}
+
+/// <summary>
+/// Runs a write as one transaction that also stores its answer under the request's
+/// <c>Idempotency-Key</c>. The key's row is inserted first, in the same transaction, so two
+/// requests with one key run one after the other: the second waits for the first to commit and
+/// then answers what it answered. A write that fails (an exception, a 5xx) stores nothing, and
+/// its retry runs afresh. Without a key the write still runs in one transaction.
+/// </summary>
+public static class Idempotency
+{
+    public const string HeaderName = "Idempotency-Key";
+
+    /// <summary>Set on an answer that is a stored one.</summary>
+    public const string ReplayedHeaderName = "Idempotent-Replayed";
+
+    public const int MaxKeyLength = 255;
+
+    /// <summary>The scope of keys sent with a service key rather than a player's token.</summary>
+    public const string ServiceScope = "service";
+
+    /// <summary>Maps <c>idempotency_keys</c>: one row per (scope, key), never updated after its transaction.</summary>
+    public static ModelBuilder AddIdempotencyKeys(this ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<IdempotencyRecord>(entity =>
+        {
+            entity.ToTable("idempotency_keys");
+            entity.HasKey(r => new { r.Scope, r.Key });
+            entity.Property(r => r.Scope).HasColumnName("scope").HasMaxLength(64);
+            entity.Property(r => r.Key).HasColumnName("key").HasMaxLength(MaxKeyLength);
+            entity.Property(r => r.RequestHash).HasColumnName("request_hash").HasMaxLength(64);
+            entity.Property(r => r.StatusCode).HasColumnName("status_code");
+            entity.Property(r => r.ContentType).HasColumnName("content_type").HasMaxLength(100);
+            entity.Property(r => r.Body).HasColumnName("body");
+            entity.Property(r => r.ETag).HasColumnName("etag").HasMaxLength(100);
+            entity.Property(r => r.Location).HasColumnName("location").HasMaxLength(500);
+            entity.Property(r => r.CreatedAt).HasColumnName("created_at");
+        });
+        return modelBuilder;
+    }
+
+    /// <summary>The request's key; a key that is blank, longer than <see cref="MaxKeyLength"/> or not visible ASCII is a field error.</summary>
+    public static (string? Key, string? Error) ReadKey(HttpRequest request)
+    {
+        if (!request.Headers.TryGetValue(HeaderName, out var values))
+        {
+            return (null, null);
+        }
+
+        var key = values.ToString();
+        return key.Length is 0 or > MaxKeyLength || key.Any(c => c is < '!' or > '~')
+            ? (null, $"{HeaderName} must be 1 to {MaxKeyLength} visible ASCII characters, for example a uuid; send a new one for each new request and the same one on its retries.")
+            : (key, null);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="write"/> in a transaction of <paramref name="db"/> (retried as a whole by
+    /// EF's execution strategy on a transient failure) that commits only when it answers 2xx or 3xx,
+    /// and, with a key, stores or replays its answer; a refusal (4xx) is stored too, with whatever the
+    /// write did rolled back. <paramref name="request"/> is what the caller sent (route values
+    /// included); it is hashed, so a retry must send the same.
+    /// </summary>
+    public static async Task<IResult> RunAsync(
+        DbContext db, HttpContext http, string scope, object request, Func<CancellationToken, Task<IResult>> write, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (key, keyError) = ReadKey(http.Request);
+        if (keyError is not null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [HeaderName] = [keyError] });
+        }
+
+        var hash = key is null ? "" : Hash(http.Request, request);
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            if (key is null)
+            {
+                var unkeyed = await write(ct);
+                if (IsSuccess(unkeyed))
+                {
+                    await transaction.CommitAsync(ct);
+                }
+
+                return unkeyed;
+            }
+
+            // Waits for a transaction holding the same key; then the row is there and is answered.
+            var claimed = await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO idempotency_keys (scope, key, request_hash, status_code, body, created_at)
+                VALUES ({scope}, {key}, {hash}, 0, {Array.Empty<byte>()}, {time.GetUtcNow()})
+                ON CONFLICT (scope, key) DO NOTHING
+                """, ct);
+            if (claimed == 0)
+            {
+                var stored = await db.Set<IdempotencyRecord>().AsNoTracking().SingleAsync(r => r.Scope == scope && r.Key == key, ct);
+                return stored.RequestHash == hash ? new StoredAnswer(stored, replayed: true) : KeyReused(key);
+            }
+
+            await transaction.CreateSavepointAsync(WriteSavepoint, ct);
+            var result = await write(ct);
+            if (StatusOf(result) >= 500)
+            {
+                return result; // nothing kept: a retry runs again
+            }
+
+            if (!IsSuccess(result))
+            {
+                await transaction.RollbackToSavepointAsync(WriteSavepoint, ct);
+            }
+
+            var answer = await CaptureAsync(result, http);
+            await db.Database.ExecuteSqlAsync($"""
+                UPDATE idempotency_keys
+                SET status_code = {answer.StatusCode}, content_type = {answer.ContentType}, body = {answer.Body}, etag = {answer.ETag}, location = {answer.Location}
+                WHERE scope = {scope} AND key = {key}
+                """, ct);
+            await transaction.CommitAsync(ct);
+            return new StoredAnswer(answer, replayed: false);
+        }, cancellationToken);
+    }
+
+    private const string WriteSavepoint = "idempotent_write";
+
+    private static bool IsSuccess(IResult result) => StatusOf(result) is >= 200 and < 400;
+
+    /// <summary>The status a result answers with (a <c>Results&lt;…&gt;</c> union is looked into); 200 when it does not say.</summary>
+    public static int StatusOf(IResult result)
+    {
+        while (result is INestedHttpResult nested)
+        {
+            result = nested.Result;
+        }
+
+        return result is IStatusCodeHttpResult { StatusCode: { } status } ? status : StatusCodes.Status200OK;
+    }
+
+    private static UnprocessableProblem KeyReused(string key) => new(
+        $"The {HeaderName} '{key}' was first sent with a different request. A key stands for one request: send a new key for a new request.", "Idempotency key reused");
+
+    private static string Hash(HttpRequest request, object body)
+    {
+        var text = $"{request.Method} {request.Path}\n{JsonSerializer.Serialize(body, body.GetType(), ApiDefaults.JsonOptions)}";
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    // Runs the result against a buffer, to keep exactly what the caller is sent (problem details and all).
+    private static async Task<IdempotencyRecord> CaptureAsync(IResult result, HttpContext http)
+    {
+        var buffer = new DefaultHttpContext { RequestServices = http.RequestServices };
+        buffer.Request.Path = http.Request.Path;
+        buffer.Request.Method = http.Request.Method;
+        using var body = new MemoryStream();
+        buffer.Response.Body = body;
+        await result.ExecuteAsync(buffer);
+        var response = buffer.Response;
+        return StoredAnswer.Record(response.StatusCode, response.ContentType, body.ToArray(), response.Headers.ETag.ToString(), response.Headers.Location.ToString());
+    }
+
+    /// <summary>An answer as it was stored: status, content type, body, ETag and Location.</summary>
+    private sealed class StoredAnswer(IdempotencyRecord record, bool replayed) : IResult, IStatusCodeHttpResult
+    {
+        public int? StatusCode => record.StatusCode;
+
+        public static IdempotencyRecord Record(int status, string? contentType, byte[] body, string etag, string location) => new()
+        {
+            StatusCode = status,
+            ContentType = contentType,
+            Body = body,
+            ETag = etag.Length == 0 ? null : etag,
+            Location = location.Length == 0 ? null : location,
+        };
+
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            response.StatusCode = record.StatusCode;
+            if (record.ETag is not null)
+            {
+                response.Headers.ETag = record.ETag;
+            }
+
+            if (record.Location is not null)
+            {
+                response.Headers.Location = record.Location;
+            }
+
+            if (replayed)
+            {
+                response.Headers[ReplayedHeaderName] = "true";
+            }
+
+            if (record.Body.Length > 0)
+            {
+                response.ContentType = record.ContentType;
+                await response.Body.WriteAsync(record.Body, httpContext.RequestAborted);
+            }
+        }
+    }
+}
