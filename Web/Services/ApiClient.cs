@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Polly;
@@ -12,6 +13,8 @@ namespace QuestAspire.Web.Services;
 /// </summary>
 public abstract class ApiClient(HttpClient http, UserSession session)
 {
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
     /// <summary>How the service is named in messages, e.g. "The account service".</summary>
     protected abstract string ServiceName { get; }
 
@@ -21,13 +24,30 @@ public abstract class ApiClient(HttpClient http, UserSession session)
     protected Task<ApiResult<T>> PostJsonAsync<T>(string path, object? body, CancellationToken cancellationToken) =>
         SendAsync<T>(HttpMethod.Post, path, body is null ? null : JsonContent.Create(body, options: ApiDefaults.JsonOptions), cancellationToken);
 
+    /// <summary>
+    /// A write an app may retry: <paramref name="idempotencyKey"/> names the user's action, so the
+    /// same action sent again (after an answer that never arrived) is answered, not applied, twice;
+    /// <paramref name="ifMatch"/> is the version the user saw (a stale one answers 412).
+    /// </summary>
+    protected Task<ApiResult<T>> PostIdempotentAsync<T>(string path, object body, Guid idempotencyKey, CancellationToken cancellationToken, long? ifMatch = null) =>
+        SendAsync<T>(HttpMethod.Post, path, JsonContent.Create(body, options: ApiDefaults.JsonOptions), cancellationToken, headers: headers =>
+        {
+            headers.Add(IdempotencyKeyHeader, idempotencyKey.ToString());
+            if (ifMatch is { } version)
+            {
+                headers.IfMatch.Add(new EntityTagHeaderValue($"\"{version.ToString(CultureInfo.InvariantCulture)}\""));
+            }
+        });
+
     protected Task<ApiResult<T>> PutJsonAsync<T>(string path, object body, CancellationToken cancellationToken) =>
         SendAsync<T>(HttpMethod.Put, path, JsonContent.Create(body, options: ApiDefaults.JsonOptions), cancellationToken);
 
     protected async Task<ApiResult<T>> SendAsync<T>(
-        HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken, string? accessToken = null, bool authorize = true)
+        HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken, string? accessToken = null, bool authorize = true,
+        Action<HttpRequestHeaders>? headers = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
+        headers?.Invoke(request.Headers);
         if (authorize)
         {
             accessToken ??= (await session.GetUserAsync())?.AccessToken;
