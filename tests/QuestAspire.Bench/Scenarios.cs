@@ -46,6 +46,8 @@ public static class Scenarios
                 ReportOverload(report, overload, sustainable, raw);
             }
 
+            await WalletAsync(host, session, settings, report, raw, cancellationToken);
+
             // Last on this AppHost: the millions of rows it loads would change what the scenarios before it measure.
             if (settings.ScaleEvents > 0)
             {
@@ -77,6 +79,20 @@ public static class Scenarios
         var admin = TestTokens.Create(signingKey, TestTokens.AdminRole, lifetime: settings.RunTimeout, userName: "bench-admin");
         await new EventLogScale(host, settings, admin).RunAsync(report, raw, cancellationToken);
         Console.WriteLine($"event log at scale took {clock.Elapsed.TotalSeconds:F0} s");
+    }
+
+    private static async Task WalletAsync(BenchHost host, Session session, BenchSettings settings, Report report, RawLimitsResult raw, CancellationToken cancellationToken)
+    {
+        var signingKey = await TestTokens.GetSigningKeyAsync(host.App, cancellationToken);
+        var admin = TestTokens.Create(signingKey, TestTokens.AdminRole, lifetime: settings.RunTimeout, userName: "bench-admin");
+        foreach (var result in await new WalletScenario(host, session.Api, settings, admin).RunAsync(cancellationToken))
+        {
+            report.Add(result.Name,
+                $"{Stats.Rate(result.SpendsPerSecond)} spends (ledger writes) over {result.Players} player(s), 32 clients, each with an Idempotency-Key; " +
+                $"{result.Spends} answered 200, {result.Refused} not; p99 {Stats.Ms(result.P99Seconds)}; the ledger explains every balance",
+                $"spends/s = {Stats.Ratio(result.SpendsPerSecond, raw.Commits8PerSecond)} of raw commits (8 conns), " +
+                $"{Stats.Ratio(result.SpendsPerSecond, raw.Commits1PerSecond)} of raw commits (1 conn)");
+        }
     }
 
     private static async Task<BenchHost> StartAsync(bool sampled, Report report, CancellationToken cancellationToken)
