@@ -107,7 +107,8 @@ public sealed class PlatformTests(AppFixture fixture)
 
         // Catalog publishes its changes (QuestChanged, RewardChanged) through its outbox.
         Assert.Equal([ResourceNames.CatalogDb, ResourceNames.RabbitMQ, ResourceNames.Redis], References(ResourceNames.CatalogApi));
-        Assert.Equal([ResourceNames.AuthDb, ResourceNames.CatalogApi, ResourceNames.RabbitMQ], References(ResourceNames.AuthApi));
+        // Auth needs nothing of Catalog: a QuestCompleted carries the reward it pays.
+        Assert.Equal([ResourceNames.AuthDb, ResourceNames.RabbitMQ], References(ResourceNames.AuthApi));
         Assert.Equal([ResourceNames.CatalogApi, ResourceNames.ProcessingDb, ResourceNames.RabbitMQ], References(ResourceNames.ProcessingWorker));
         // The Web hears of progress from the broker (ProgressChanged) to push it to open pages.
         Assert.Equal([ResourceNames.AuthApi, ResourceNames.CatalogApi, ResourceNames.ProcessingWorker, ResourceNames.RabbitMQ], References(ResourceNames.Web));
