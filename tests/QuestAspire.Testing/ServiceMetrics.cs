@@ -20,9 +20,20 @@ public sealed partial class ServiceMetrics
         using var http = new HttpClient { Timeout = QuestApiClient.RequestTimeout };
         foreach (var url in await ReplicaUrlsAsync(app, service, replicas))
         {
-            var text = await http.GetStringAsync(new Uri(url, "/metrics"), TestContext.Current.CancellationToken);
+            // A replica a fault test killed or stopped may still be coming back: wait for it to answer.
+            var text = await Poll.UntilAsync($"{url} to serve /metrics", async ct =>
+            {
+                try
+                {
+                    return await http.GetStringAsync(new Uri(url, "/metrics"), ct);
+                }
+                catch (HttpRequestException)
+                {
+                    return null;
+                }
+            }, answered => answered is not null, TimeSpan.FromSeconds(90), TestContext.Current.CancellationToken);
             metrics.Text += $"# {url}\n{text}";
-            metrics.Parse(text);
+            metrics.Parse(text!);
         }
 
         return metrics;
