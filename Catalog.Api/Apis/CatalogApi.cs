@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using QuestAspire.ServiceDefaults.Api;
 using QuestAspire.ServiceDefaults.Authentication;
 using static QuestAspire.Catalog.Api.Model.CatalogRules;
@@ -11,7 +10,8 @@ namespace QuestAspire.Catalog.Api.Apis;
 
 /// <summary>
 /// Quests and rewards, CQRS. Queries are open and read the read model (quest and reward views)
-/// through the Redis cache, never the write tables. Commands need the admin role and go through
+/// through the Redis cache, never the write tables. Commands need the admin role and are written
+/// once for both (<see cref="CatalogCommands{TEntry, TRequest, TChecked, TResponse}"/>) on
 /// <see cref="CatalogWriter"/>: rules checked, the change written with its events and outbox rows
 /// in one transaction, and the answer sent once the read model shows the change.
 /// </summary>
@@ -76,92 +76,21 @@ public static class CatalogApi
         return quest is null ? QuestNotFound($"name '{name}'") : TypedResults.Ok(quest);
     }
 
-    public static async Task<Results<Created<QuestResponse>, ValidationProblem, ConflictProblem>> CreateQuestAsync(
-        QuestRequest? request, ClaimsPrincipal user, [AsParameters] CatalogServices services, CancellationToken cancellationToken)
-    {
-        Quest? quest = null;
-        CommandOutcome<Results<Created<QuestResponse>, ValidationProblem, ConflictProblem>> outcome;
-        try
-        {
-            outcome = await services.Writer.ExecuteAsync<Results<Created<QuestResponse>, ValidationProblem, ConflictProblem>>(user.GetUserId(), async (db, ct) =>
-            {
-                var (definition, reward, errors) = await CheckQuestAsync(request, current: null, db, ct);
-                if (errors is not null)
-                {
-                    return TypedResults.ValidationProblem(errors);
-                }
+    public static Task<Results<Created<QuestResponse>, ValidationProblem, ConflictProblem>> CreateQuestAsync(
+        QuestRequest? request, ClaimsPrincipal user, [AsParameters] CatalogServices services, CancellationToken cancellationToken) =>
+        QuestCommands.Instance.CreateAsync(request, user, services, cancellationToken);
 
-                quest = Quest.Create(definition!, reward!);
-                if (request?.IsActive == false)
-                {
-                    quest.Deactivate();
-                }
-
-                db.Quests.Add(quest);
-                return null;
-            }, cancellationToken);
-        }
-        catch (DbUpdateException e) when (IsNameTaken(e, "quests"))
-        {
-            return NameTaken("quest", request?.Name);
-        }
-
-        if (outcome.Rejected is { } rejected)
-        {
-            return rejected;
-        }
-
-        services.Logger.LogInformation("Quest {QuestId} '{Name}' created at catalog version {Version}", quest!.Id, quest.Name, quest.Version);
-        return TypedResults.Created($"/api/quests/{quest.Id}", QuestResponse.From(quest));
-    }
-
-    public static async Task<Results<Ok<QuestResponse>, NotFoundProblem, ValidationProblem, ConflictProblem>> UpdateQuestAsync(
-        Guid id, QuestRequest? request, ClaimsPrincipal user, [AsParameters] CatalogServices services, CancellationToken cancellationToken)
-    {
-        Quest? quest = null;
-        CommandOutcome<Results<Ok<QuestResponse>, NotFoundProblem, ValidationProblem, ConflictProblem>> outcome;
-        try
-        {
-            outcome = await services.Writer.ExecuteAsync<Results<Ok<QuestResponse>, NotFoundProblem, ValidationProblem, ConflictProblem>>(user.GetUserId(), async (db, ct) =>
-            {
-                quest = await db.Quests.Include(q => q.Reward).SingleOrDefaultAsync(q => q.Id == id, ct);
-                if (quest is null)
-                {
-                    return QuestNotFound($"id {id}");
-                }
-
-                var (definition, reward, errors) = await CheckQuestAsync(request, quest, db, ct);
-                if (errors is not null)
-                {
-                    return TypedResults.ValidationProblem(errors);
-                }
-
-                quest.Apply(definition!, reward!);
-                SetActive(quest, request?.IsActive);
-                return null;
-            }, cancellationToken);
-        }
-        catch (DbUpdateException e) when (IsNameTaken(e, "quests"))
-        {
-            return NameTaken("quest", request?.Name);
-        }
-
-        if (outcome.Rejected is { } rejected)
-        {
-            return rejected;
-        }
-
-        services.Logger.LogInformation("Quest {QuestId} '{Name}' updated at catalog version {Version}", quest!.Id, quest.Name, quest.Version);
-        return TypedResults.Ok(QuestResponse.From(quest));
-    }
+    public static Task<Results<Ok<QuestResponse>, NotFoundProblem, ValidationProblem, ConflictProblem>> UpdateQuestAsync(
+        Guid id, QuestRequest? request, ClaimsPrincipal user, [AsParameters] CatalogServices services, CancellationToken cancellationToken) =>
+        QuestCommands.Instance.UpdateAsync(id, request, user, services, cancellationToken);
 
     public static Task<Results<Ok<QuestResponse>, NotFoundProblem>> DeactivateQuestAsync(
         Guid id, ClaimsPrincipal user, [AsParameters] CatalogServices services, CancellationToken cancellationToken) =>
-        SetQuestActiveAsync(id, active: false, user, services, cancellationToken);
+        QuestCommands.Instance.SetActiveAsync(id, active: false, user, services, cancellationToken);
 
     public static Task<Results<Ok<QuestResponse>, NotFoundProblem>> ActivateQuestAsync(
         Guid id, ClaimsPrincipal user, [AsParameters] CatalogServices services, CancellationToken cancellationToken) =>
-        SetQuestActiveAsync(id, active: true, user, services, cancellationToken);
+        QuestCommands.Instance.SetActiveAsync(id, active: true, user, services, cancellationToken);
 
     public static async Task<Ok<RewardResponse[]>> GetRewardsAsync(
         [AsParameters] CatalogServices services,
@@ -190,284 +119,33 @@ public static class CatalogApi
         return reward is null ? RewardNotFound(id) : TypedResults.Ok(reward);
     }
 
-    public static async Task<Results<Created<RewardResponse>, ValidationProblem, ConflictProblem>> CreateRewardAsync(
-        RewardRequest? request, ClaimsPrincipal user, [AsParameters] CatalogServices services, CancellationToken cancellationToken)
-    {
-        Reward? reward = null;
-        CommandOutcome<Results<Created<RewardResponse>, ValidationProblem, ConflictProblem>> outcome;
-        try
-        {
-            outcome = await services.Writer.ExecuteAsync<Results<Created<RewardResponse>, ValidationProblem, ConflictProblem>>(user.GetUserId(), async (db, ct) =>
-            {
-                var (definition, errors) = CheckReward(request);
-                if (errors is not null)
-                {
-                    return TypedResults.ValidationProblem(errors);
-                }
+    public static Task<Results<Created<RewardResponse>, ValidationProblem, ConflictProblem>> CreateRewardAsync(
+        RewardRequest? request, ClaimsPrincipal user, [AsParameters] CatalogServices services, CancellationToken cancellationToken) =>
+        RewardCommands.Instance.CreateAsync(request, user, services, cancellationToken);
 
-                reward = Reward.Create(definition!);
-                if (request?.IsActive == false)
-                {
-                    reward.Deactivate();
-                }
-
-                db.Rewards.Add(reward);
-                return null;
-            }, cancellationToken);
-        }
-        catch (DbUpdateException e) when (IsNameTaken(e, "rewards"))
-        {
-            return NameTaken("reward", request?.Name);
-        }
-
-        if (outcome.Rejected is { } rejected)
-        {
-            return rejected;
-        }
-
-        services.Logger.LogInformation("Reward {RewardId} '{Name}' created at catalog version {Version}", reward!.Id, reward.Name, reward.Version);
-        return TypedResults.Created($"/api/rewards/{reward.Id}", RewardResponse.From(reward));
-    }
-
-    public static async Task<Results<Ok<RewardResponse>, NotFoundProblem, ValidationProblem, ConflictProblem>> UpdateRewardAsync(
-        Guid id, RewardRequest? request, ClaimsPrincipal user, [AsParameters] CatalogServices services, CancellationToken cancellationToken)
-    {
-        Reward? reward = null;
-        CommandOutcome<Results<Ok<RewardResponse>, NotFoundProblem, ValidationProblem, ConflictProblem>> outcome;
-        try
-        {
-            outcome = await services.Writer.ExecuteAsync<Results<Ok<RewardResponse>, NotFoundProblem, ValidationProblem, ConflictProblem>>(user.GetUserId(), async (db, ct) =>
-            {
-                reward = await db.Rewards.SingleOrDefaultAsync(r => r.Id == id, ct);
-                if (reward is null)
-                {
-                    return RewardNotFound(id);
-                }
-
-                var (definition, errors) = CheckReward(request);
-                if (errors is not null)
-                {
-                    return TypedResults.ValidationProblem(errors);
-                }
-
-                reward.Apply(definition!);
-                SetActive(reward, request?.IsActive);
-                return null;
-            }, cancellationToken);
-        }
-        catch (DbUpdateException e) when (IsNameTaken(e, "rewards"))
-        {
-            return NameTaken("reward", request?.Name);
-        }
-
-        if (outcome.Rejected is { } rejected)
-        {
-            return rejected;
-        }
-
-        services.Logger.LogInformation("Reward {RewardId} '{Name}' updated at catalog version {Version}", reward!.Id, reward.Name, reward.Version);
-        return TypedResults.Ok(RewardResponse.From(reward));
-    }
+    public static Task<Results<Ok<RewardResponse>, NotFoundProblem, ValidationProblem, ConflictProblem>> UpdateRewardAsync(
+        Guid id, RewardRequest? request, ClaimsPrincipal user, [AsParameters] CatalogServices services, CancellationToken cancellationToken) =>
+        RewardCommands.Instance.UpdateAsync(id, request, user, services, cancellationToken);
 
     // Quests that pay a deactivated reward keep it: a player who completes one is still paid.
     public static Task<Results<Ok<RewardResponse>, NotFoundProblem>> DeactivateRewardAsync(
         Guid id, ClaimsPrincipal user, [AsParameters] CatalogServices services, CancellationToken cancellationToken) =>
-        SetRewardActiveAsync(id, active: false, user, services, cancellationToken);
+        RewardCommands.Instance.SetActiveAsync(id, active: false, user, services, cancellationToken);
 
     public static Task<Results<Ok<RewardResponse>, NotFoundProblem>> ActivateRewardAsync(
         Guid id, ClaimsPrincipal user, [AsParameters] CatalogServices services, CancellationToken cancellationToken) =>
-        SetRewardActiveAsync(id, active: true, user, services, cancellationToken);
+        RewardCommands.Instance.SetActiveAsync(id, active: true, user, services, cancellationToken);
 
     /// <summary>Rebuilds the read model from the write side; <c>unchanged</c> says whether it equals the one it replaced.</summary>
     public static async Task<Ok<RebuildResponse>> RebuildReadModelAsync([AsParameters] CatalogServices services, CancellationToken cancellationToken) =>
         TypedResults.Ok((await services.ReadModel.RebuildAsync(onlyIfEmpty: false, cancellationToken))!);
-
-    // Deactivating an inactive quest (or activating an active one) writes nothing and answers the quest as it is.
-    private static async Task<Results<Ok<QuestResponse>, NotFoundProblem>> SetQuestActiveAsync(
-        Guid id, bool active, ClaimsPrincipal user, CatalogServices services, CancellationToken cancellationToken)
-    {
-        Quest? quest = null;
-        var outcome = await services.Writer.ExecuteAsync<Results<Ok<QuestResponse>, NotFoundProblem>>(user.GetUserId(), async (db, ct) =>
-        {
-            quest = await db.Quests.Include(q => q.Reward).SingleOrDefaultAsync(q => q.Id == id, ct);
-            if (quest is null)
-            {
-                return QuestNotFound($"id {id}");
-            }
-
-            SetActive(quest, active);
-            return null;
-        }, cancellationToken);
-        if (outcome.Rejected is { } rejected)
-        {
-            return rejected;
-        }
-
-        if (outcome.Version > 0)
-        {
-            services.Logger.LogInformation("Quest {QuestId} '{Name}' {Change} at catalog version {Version}", quest!.Id, quest.Name, active ? "activated" : "deactivated", quest.Version);
-        }
-
-        return TypedResults.Ok(QuestResponse.From(quest!));
-    }
-
-    private static async Task<Results<Ok<RewardResponse>, NotFoundProblem>> SetRewardActiveAsync(
-        Guid id, bool active, ClaimsPrincipal user, CatalogServices services, CancellationToken cancellationToken)
-    {
-        Reward? reward = null;
-        var outcome = await services.Writer.ExecuteAsync<Results<Ok<RewardResponse>, NotFoundProblem>>(user.GetUserId(), async (db, ct) =>
-        {
-            reward = await db.Rewards.SingleOrDefaultAsync(r => r.Id == id, ct);
-            if (reward is null)
-            {
-                return RewardNotFound(id);
-            }
-
-            SetActive(reward, active);
-            return null;
-        }, cancellationToken);
-        if (outcome.Rejected is { } rejected)
-        {
-            return rejected;
-        }
-
-        if (outcome.Version > 0)
-        {
-            services.Logger.LogInformation("Reward {RewardId} '{Name}' {Change} at catalog version {Version}", reward!.Id, reward.Name, active ? "activated" : "deactivated", reward.Version);
-        }
-
-        return TypedResults.Ok(RewardResponse.From(reward!));
-    }
-
-    private static void SetActive(Quest quest, bool? active)
-    {
-        if (active == true)
-        {
-            quest.Activate();
-        }
-        else if (active == false)
-        {
-            quest.Deactivate();
-        }
-    }
-
-    private static void SetActive(Reward reward, bool? active)
-    {
-        if (active == true)
-        {
-            reward.Activate();
-        }
-        else if (active == false)
-        {
-            reward.Deactivate();
-        }
-    }
 
     private static async Task<QuestResponse?> LoadQuestAsync(IQueryable<QuestView> query, CancellationToken cancellationToken) =>
         await query.AsNoTracking().OrderByDescending(v => v.Version).Select(v => v.Document).FirstOrDefaultAsync(cancellationToken) is { } document
             ? CatalogProjection.ReadQuest(document)
             : null;
 
-    // The rules of the definition alone first, then those that need the data: the name is
-    // free and the reward exists (an inactive reward only stays on a quest that already pays it).
-    private static async Task<(QuestDefinition? Definition, Reward? Reward, Dictionary<string, string[]>? Errors)> CheckQuestAsync(
-        QuestRequest? request, Quest? current, CatalogDbContext context, CancellationToken cancellationToken)
-    {
-        // A missing body (or JSON null) is an empty one: every required field is reported.
-        request ??= new(null, null, null, null, null, null);
-        var validated = ValidateQuest(request.Name, request.Description, request.Streak, request.Duplication, request.AutoClaim, request.RewardId, request.Settings);
-        if (validated.Value is not { } definition)
-        {
-            return (null, null, new(validated.Errors));
-        }
+    private static NotFoundProblem QuestNotFound(string what) => new($"No quest has {what}.");
 
-        // A taken name is found by the unique name key when the change is saved (409, NameTaken).
-        var errors = new FieldErrors();
-        var reward = await context.Rewards.SingleOrDefaultAsync(r => r.Id == definition.RewardId, cancellationToken);
-        if (reward is null)
-        {
-            errors.Add(Fields.RewardId, $"No reward has id {definition.RewardId}.");
-        }
-        else if (!reward.IsActive && reward.Id != current?.RewardId)
-        {
-            errors.Add(Fields.RewardId, $"Reward {definition.RewardId} is inactive.");
-        }
-
-        if (await CheckPreconditionsAsync(definition.Settings.PreconditionIds, current?.Id, context, cancellationToken) is { } preconditionError)
-        {
-            errors.Add(Fields.PreconditionIds, preconditionError);
-        }
-
-        return errors.Count > 0 ? (null, null, errors.ToDictionary()) : (definition, reward, null);
-    }
-
-    // Every named quest exists, and none requires (however indirectly) the quest itself: a cycle would lock both forever.
-    private static async Task<string?> CheckPreconditionsAsync(IReadOnlyList<Guid> ids, Guid? self, CatalogDbContext context, CancellationToken cancellationToken)
-    {
-        if (ids.Count == 0)
-        {
-            return null;
-        }
-
-        if (self is { } id && ids.Contains(id))
-        {
-            return "A quest cannot be its own precondition.";
-        }
-
-        var graph = await context.Quests.AsNoTracking().Select(q => new { q.Id, q.PreconditionIds }).ToDictionaryAsync(q => q.Id, q => q.PreconditionIds, cancellationToken);
-        if (ids.FirstOrDefault(p => !graph.ContainsKey(p)) is var missing && missing != Guid.Empty)
-        {
-            return $"No quest has id {missing}.";
-        }
-
-        if (self is { } quest)
-        {
-            var seen = new HashSet<Guid>();
-            var pending = new Stack<Guid>(ids);
-            while (pending.TryPop(out var next))
-            {
-                if (next == quest)
-                {
-                    return "These preconditions would make a cycle: one of them requires this quest, directly or through others.";
-                }
-
-                if (seen.Add(next))
-                {
-                    foreach (var further in graph.GetValueOrDefault(next) ?? [])
-                    {
-                        pending.Push(further);
-                    }
-                }
-            }
-        }
-
-        return null;
-    }
-
-    // A taken name is found by the unique name key when the change is saved (409, NameTaken).
-    private static (RewardDefinition? Definition, Dictionary<string, string[]>? Errors) CheckReward(RewardRequest? request)
-    {
-        request ??= new(null, null, null);
-        var validated = ValidateReward(request.Name, request.Item, request.Qty);
-        return validated.Value is { } definition ? (definition, null) : (null, new(validated.Errors));
-    }
-
-    // The unique name key (or the exact name) of quests or rewards refused the write: a name
-    // that differs from a stored one only by case or width (invisible characters are refused first).
-    private static bool IsNameTaken(DbUpdateException e, string table) =>
-        e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique
-        && unique.TableName == table
-        && unique.ConstraintName is { } constraint && constraint.StartsWith($"ix_{table}_", StringComparison.Ordinal) && constraint.EndsWith("name", StringComparison.Ordinal);
-
-    private static ConflictProblem NameTaken(string entity, string? name)
-    {
-        var message = $"A {entity} named '{name?.Normalize(System.Text.NormalizationForm.FormKC).Trim()}', or one that differs from it only by case or width, already exists.";
-        return new ConflictProblem(message, "Name taken", new Dictionary<string, string[]> { [Fields.Name] = [message] });
-    }
-
-    private static NotFoundProblem QuestNotFound(string what) => NotFound($"No quest has {what}.");
-
-    private static NotFoundProblem RewardNotFound(Guid id) => NotFound($"No reward has id {id}.");
-
-    private static NotFoundProblem NotFound(string detail) => new(detail);
+    private static NotFoundProblem RewardNotFound(Guid id) => new($"No reward has id {id}.");
 }

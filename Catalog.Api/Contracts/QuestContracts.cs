@@ -68,6 +68,7 @@ public sealed record QuestResponse(
 /// <see cref="IsActive"/> is optional: left out, a new quest is active and an updated one keeps its state.
 /// </summary>
 public sealed record QuestRequest(string? Name, string? Description, int? Streak, int? Duplication, bool? AutoClaim, Guid? RewardId, bool? IsActive = null)
+    : ICatalogRequest
 {
     public string? EventType { get; init; }
 

@@ -13,7 +13,7 @@ public sealed record RewardResponse(Guid RewardId, string Name, RewardItem Item,
 /// string so that an unknown item is a field error too. <see cref="IsActive"/> is optional:
 /// left out, a new reward is active and an updated one keeps its state.
 /// </summary>
-public sealed record RewardRequest(string? Name, string? Item, int? Qty, bool? IsActive = null);
+public sealed record RewardRequest(string? Name, string? Item, int? Qty, bool? IsActive = null) : ICatalogRequest;
 
 /// <summary>The answer of <c>POST /api/admin/read-model/rebuild</c>.</summary>
 public sealed record RebuildResponse(int Quests, int Rewards, long CatalogVersion, bool Unchanged);

@@ -27,8 +27,10 @@ public sealed class Validated<T>
 }
 
 /// <summary>
-/// The rules a quest or reward definition must follow on its own. Rules that need the database
-/// (unique names, the reward exists) are checked by the API against the data.
+/// The rules a quest or reward definition must follow: on its own (<see cref="ValidateQuest"/>,
+/// <see cref="ValidateReward"/>), then against the catalog as the command found it
+/// (<see cref="CheckQuestInCatalog"/>: its reward, its preconditions). Unique names are left to
+/// the unique name key when the change is saved.
 /// </summary>
 public static class CatalogRules
 {
@@ -122,6 +124,80 @@ public static class CatalogRules
         return errors.Count > 0
             ? new(null, errors.ToDictionary())
             : new(new(checkedName!, checkedItem!.Value, qty!.Value), NoErrors);
+    }
+
+    /// <summary>
+    /// The rules of a valid <paramref name="definition"/> that need the data, given what the
+    /// command loaded: its <paramref name="reward"/> (null: none has its id) exists, and an inactive
+    /// one only stays on the quest that already pays it; its preconditions pass
+    /// <see cref="CheckPreconditions"/>. <paramref name="current"/> is the quest being replaced, null for a new one.
+    /// </summary>
+    public static Validated<QuestDefinition> CheckQuestInCatalog(
+        QuestDefinition definition, Quest? current, Reward? reward, IReadOnlyDictionary<Guid, IReadOnlyList<Guid>> preconditionsOf)
+    {
+        var errors = new FieldErrors();
+        if (reward is null)
+        {
+            errors.Add(Fields.RewardId, $"No reward has id {definition.RewardId}.");
+        }
+        else if (!reward.IsActive && reward.Id != current?.RewardId)
+        {
+            errors.Add(Fields.RewardId, $"Reward {definition.RewardId} is inactive.");
+        }
+
+        if (CheckPreconditions(definition.Settings.PreconditionIds, current?.Id, preconditionsOf) is { } preconditionError)
+        {
+            errors.Add(Fields.PreconditionIds, preconditionError);
+        }
+
+        return errors.Count > 0 ? new(null, errors.ToDictionary()) : new(definition, NoErrors);
+    }
+
+    /// <summary>
+    /// The preconditions <paramref name="ids"/> of quest <paramref name="self"/> (null: a new quest,
+    /// which nothing can require yet) against <paramref name="preconditionsOf"/>, every stored quest's
+    /// own preconditions: each named quest exists, and none requires the quest itself, directly or
+    /// through others (a cycle would lock them all forever). Null when they pass, else the message.
+    /// </summary>
+    public static string? CheckPreconditions(IReadOnlyList<Guid> ids, Guid? self, IReadOnlyDictionary<Guid, IReadOnlyList<Guid>> preconditionsOf)
+    {
+        if (self is { } id && ids.Contains(id))
+        {
+            return "A quest cannot be its own precondition.";
+        }
+
+        if (ids.FirstOrDefault(p => !preconditionsOf.ContainsKey(p)) is var missing && missing != Guid.Empty)
+        {
+            return $"No quest has id {missing}.";
+        }
+
+        return self is { } quest && Reaches(ids, quest, preconditionsOf)
+            ? "These preconditions would make a cycle: one of them requires this quest, directly or through others."
+            : null;
+    }
+
+    // Depth first over the precondition edges from the starts, each quest once: does any path lead to the target?
+    private static bool Reaches(IEnumerable<Guid> starts, Guid target, IReadOnlyDictionary<Guid, IReadOnlyList<Guid>> preconditionsOf)
+    {
+        var seen = new HashSet<Guid>();
+        var pending = new Stack<Guid>(starts);
+        while (pending.TryPop(out var next))
+        {
+            if (next == target)
+            {
+                return true;
+            }
+
+            if (seen.Add(next))
+            {
+                foreach (var further in preconditionsOf.GetValueOrDefault(next) ?? [])
+                {
+                    pending.Push(further);
+                }
+            }
+        }
+
+        return false;
     }
 
     // NFKC-normalized and trimmed (the form stored and shown), no invisible or control characters.

@@ -4,7 +4,7 @@ namespace QuestAspire.Catalog.Api.Model;
 /// A quest: <see cref="Streak"/> counted events (see <see cref="Settings"/>) complete it once, and it can be completed
 /// <see cref="Duplication"/> times; each completion earns <see cref="Reward"/>.
 /// </summary>
-public sealed class Quest
+public sealed class Quest : ICatalogEntry
 {
     public Guid Id { get; init; }
 

@@ -1,7 +1,7 @@
 namespace QuestAspire.Catalog.Api.Model;
 
 /// <summary>What completing a quest pays: <see cref="Qty"/> of <see cref="Item"/>.</summary>
-public sealed class Reward
+public sealed class Reward : ICatalogEntry
 {
     public Guid Id { get; init; }
 

@@ -31,6 +31,22 @@ public sealed class QuestTests
         Assert.Equal(("q2", "d2", 5, 1, true, gold.Id), (quest.Name, quest.Description, quest.Streak, quest.Duplication, quest.AutoClaim, quest.RewardId));
     }
 
+    [Theory]
+    [InlineData(true, null, true)]
+    [InlineData(false, null, false)]
+    [InlineData(true, false, false)]
+    [InlineData(false, true, true)]
+    [InlineData(false, false, false)]
+    public void SetActive_LeftOut_KeepsTheState_OtherwiseSetsIt(bool before, bool? requested, bool after)
+    {
+        var quest = Quest.Create(new QuestDefinition("q", "d", 3, 2, false, Diamonds.Id), Diamonds);
+        quest.SetActive(before);
+
+        quest.SetActive(requested);
+
+        Assert.Equal(after, quest.IsActive);
+    }
+
     [Fact]
     public void Deactivate_Twice_StaysInactive()
     {
