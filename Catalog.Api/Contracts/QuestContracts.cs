@@ -2,7 +2,8 @@ namespace QuestAspire.Catalog.Api.Contracts;
 
 /// <summary>
 /// A quest on the wire: <c>{ quest_id, name, description, streak, duplication, auto_claim,
-/// is_active, version, reward }</c>, with its reward inline. <see cref="Version"/> is the catalog
+/// is_active, version, reward }</c>, with its reward inline, then its settings (<see cref="QuestSettingsResponse"/>,
+/// <c>event_type</c> … <c>value_mode</c>). <see cref="Version"/> is the catalog
 /// version at which this snapshot last changed (a change of its reward moves it too).
 /// </summary>
 public sealed record QuestResponse(
@@ -14,25 +15,8 @@ public sealed record QuestResponse(
     bool AutoClaim,
     bool IsActive,
     long Version,
-    RewardResponse Reward)
+    RewardResponse Reward) : QuestSettingsResponse
 {
-    // Optional on read (snapshots made before they existed): the defaults are the seed quest's kind.
-    public string EventType { get; init; } = QuestSettings.SignIn;
-
-    public string Kind { get; init; } = QuestSettings.CountKind;
-
-    public int Freezes { get; init; }
-
-    public string? Reset { get; init; }
-
-    public DateTimeOffset? StartsAt { get; init; }
-
-    public DateTimeOffset? EndsAt { get; init; }
-
-    public IReadOnlyList<Guid> PreconditionIds { get; init; } = [];
-
-    public string ValueMode { get; init; } = QuestSettings.CountMode;
-
     // By value, the precondition list too (a record compares a list member by reference): the same JSON is the same quest.
     public bool Equals(QuestResponse? other) =>
         other is not null && System.Text.Json.JsonSerializer.Serialize(this, QuestAspire.ServiceDefaults.Api.ApiDefaults.JsonOptions)
@@ -51,14 +35,7 @@ public sealed record QuestResponse(
         quest.Version,
         RewardResponse.From(quest.Reward))
     {
-        EventType = quest.EventType,
-        Kind = quest.Kind,
-        Freezes = quest.Freezes,
-        Reset = quest.Reset,
-        StartsAt = quest.StartsAt,
-        EndsAt = quest.EndsAt,
-        PreconditionIds = [.. quest.PreconditionIds],
-        ValueMode = quest.ValueMode,
+        Settings = quest.Settings,
     };
 }
 
@@ -68,23 +45,4 @@ public sealed record QuestResponse(
 /// <see cref="IsActive"/> is optional: left out, a new quest is active and an updated one keeps its state.
 /// </summary>
 public sealed record QuestRequest(string? Name, string? Description, int? Streak, int? Duplication, bool? AutoClaim, Guid? RewardId, bool? IsActive = null)
-    : ICatalogRequest
-{
-    public string? EventType { get; init; }
-
-    public string? Kind { get; init; }
-
-    public int? Freezes { get; init; }
-
-    public string? Reset { get; init; }
-
-    public DateTimeOffset? StartsAt { get; init; }
-
-    public DateTimeOffset? EndsAt { get; init; }
-
-    public IReadOnlyList<Guid>? PreconditionIds { get; init; }
-
-    public string? ValueMode { get; init; }
-
-    public QuestSettingsInput Settings => new(EventType, Kind, Freezes, Reset, StartsAt, EndsAt, PreconditionIds, ValueMode);
-}
+    : QuestSettingsRequest, ICatalogRequest;

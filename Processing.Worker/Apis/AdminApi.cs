@@ -70,8 +70,7 @@ public static class AdminApi
         }
 
         var fields = new FieldErrors("quest.");
-        var settings = QuestFields.CheckSettings(
-            new QuestSettingsInput(quest.EventType, quest.Kind, quest.Freezes, quest.Reset, quest.StartsAt, quest.EndsAt, quest.PreconditionIds, quest.ValueMode), fields);
+        var settings = QuestFields.CheckSettings(quest.Settings, fields);
         QuestFields.CheckCounts(quest.Streak, quest.Duplication, settings, fields);
         var rewardFields = new FieldErrors("quest.reward.");
         var item = quest.Reward is null ? null : QuestFields.CheckReward(quest.Reward.Item, quest.Reward.Qty, rewardFields);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using QuestAspire.Quests;
 
 namespace QuestAspire.Processing.Worker.Contracts;
 
@@ -74,20 +75,8 @@ public sealed record ExplainedEvent(Guid EventId, string EventType, DateTimeOffs
 /// </summary>
 public sealed record BacktestRequest(DraftQuest? Quest, DateTimeOffset? From, DateTimeOffset? To);
 
-/// <summary>A draft quest as the admin editor has it; every field as the catalog would take it.</summary>
-public sealed record DraftQuest(
-    string? Name,
-    int? Streak,
-    int? Duplication,
-    DraftReward? Reward,
-    string? EventType,
-    string? Kind,
-    int? Freezes,
-    string? Reset,
-    DateTimeOffset? StartsAt,
-    DateTimeOffset? EndsAt,
-    IReadOnlyList<Guid>? PreconditionIds,
-    string? ValueMode);
+/// <summary>A draft quest as the admin editor has it; every field as the catalog would take it, its settings too (<see cref="QuestSettingsRequest"/>).</summary>
+public sealed record DraftQuest(string? Name, int? Streak, int? Duplication, DraftReward? Reward) : QuestSettingsRequest;
 
 /// <summary>What a draft quest pays: <c>{ item: "gold" | "diamond", qty }</c>.</summary>
 public sealed record DraftReward(string? Item, int? Qty);
