@@ -18,6 +18,9 @@ public sealed record QuestSettings(
     public const string SumMode = "sum";
 
     public static QuestSettings Default { get; } = new(SignIn, CountKind, 0, null, null, null, [], CountMode);
+
+    /// <summary>The same settings as a request would send them, every one given.</summary>
+    public QuestSettingsInput AsInput() => new(EventType, Kind, Freezes, Reset, StartsAt, EndsAt, PreconditionIds, ValueMode);
 }
 
 /// <summary>The quest fields beyond the count as sent; null is "the default".</summary>

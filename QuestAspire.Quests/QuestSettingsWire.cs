@@ -7,7 +7,10 @@ namespace QuestAspire.Quests;
 // records: System.Text.Json writes and reads a base record's properties as the contract's own.
 // Order 1 puts them after the contract's own fields (order 0), where they have always been.
 
-/// <summary>The settings as a request sends them: each optional, null is the default (<see cref="QuestFields.CheckSettings"/>).</summary>
+/// <summary>
+/// The settings as a request sends them, or as a reader takes a snapshot that may predate some:
+/// each optional, null is the default (<see cref="QuestFields.CheckSettings"/>).
+/// </summary>
 public abstract record QuestSettingsRequest
 {
     [JsonPropertyOrder(1)]
@@ -34,8 +37,14 @@ public abstract record QuestSettingsRequest
     [JsonPropertyOrder(1)]
     public string? ValueMode { get; init; }
 
+    /// <summary>All the settings at once: what the rules check (<see cref="QuestFields.CheckSettings"/>), or what a copy is made from.</summary>
     [JsonIgnore]
-    public QuestSettingsInput Settings => new(EventType, Kind, Freezes, Reset, StartsAt, EndsAt, PreconditionIds, ValueMode);
+    public QuestSettingsInput Settings
+    {
+        get => new(EventType, Kind, Freezes, Reset, StartsAt, EndsAt, PreconditionIds, ValueMode);
+        init => (EventType, Kind, Freezes, Reset, StartsAt, EndsAt, PreconditionIds, ValueMode) =
+            (value.EventType, value.Kind, value.Freezes, value.Reset, value.StartsAt, value.EndsAt, value.PreconditionIds, value.ValueMode);
+    }
 }
 
 /// <summary>

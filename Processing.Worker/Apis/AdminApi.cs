@@ -95,14 +95,7 @@ public static class AdminApi
         return QuestCatalog.ToRule(new CatalogQuest(Guid.CreateVersion7(), string.IsNullOrWhiteSpace(quest.Name) ? "draft" : quest.Name, quest.Streak!.Value, quest.Duplication!.Value,
             AutoClaim: false, IsActive: true, Version: 0, new CatalogReward(item!, quest.Reward!.Qty!.Value))
         {
-            EventType = settings.EventType,
-            Kind = settings.Kind,
-            Freezes = settings.Freezes,
-            Reset = settings.Reset,
-            StartsAt = settings.StartsAt,
-            EndsAt = settings.EndsAt,
-            PreconditionIds = settings.PreconditionIds,
-            ValueMode = settings.ValueMode,
+            Settings = settings.AsInput(),
         });
     }
 

@@ -2,27 +2,12 @@ using QuestAspire.Quests;
 
 namespace QuestAspire.Processing.Worker.Services;
 
-/// <summary>What the worker reads of a catalog quest snapshot (Catalog.Api's QuestResponse and QuestChanged; the wire shape may grow).</summary>
+/// <summary>
+/// What the worker reads of a catalog quest snapshot (Catalog.Api's QuestResponse and QuestChanged; the wire shape may grow).
+/// Its settings are absent from snapshots made before they existed: null reads as the seed quest's kind.
+/// </summary>
 public sealed record CatalogQuest(Guid QuestId, string Name, int Streak, int Duplication, bool AutoClaim, bool IsActive, long Version, CatalogReward Reward)
-    : ICatalogQuest
-{
-    // Absent from snapshots made before these fields existed: the seed quest's kind.
-    public string? EventType { get; init; }
-
-    public string? Kind { get; init; }
-
-    public int Freezes { get; init; }
-
-    public string? Reset { get; init; }
-
-    public DateTimeOffset? StartsAt { get; init; }
-
-    public DateTimeOffset? EndsAt { get; init; }
-
-    public IReadOnlyList<Guid>? PreconditionIds { get; init; }
-
-    public string? ValueMode { get; init; }
-}
+    : QuestSettingsRequest, ICatalogQuest;
 
 /// <summary>A quest's reward as the catalog snapshot carries it.</summary>
 public sealed record CatalogReward(string Item, int Qty);
@@ -137,7 +122,7 @@ public sealed class QuestCatalog(CatalogCopy<CatalogQuest> copy, ILogger<QuestCa
             "daily_streak" => QuestKind.DailyStreak,
             _ => throw new ArgumentException($"Unknown kind '{quest.Kind}'.", nameof(quest)),
         },
-        Freezes = quest.Freezes >= 0 ? quest.Freezes : throw new ArgumentException("freezes is negative.", nameof(quest)),
+        Freezes = quest.Freezes is null or >= 0 ? quest.Freezes ?? 0 : throw new ArgumentException("freezes is negative.", nameof(quest)),
         Reset = QuestSchedule.TryParse(quest.Reset, out var error) ?? throw new ArgumentException(error, nameof(quest)),
         StartsAt = quest.StartsAt,
         EndsAt = quest.EndsAt,

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
+using QuestAspire.ServiceDefaults.Api;
 using QuestAspire.Processing.Worker.Services;
 
 namespace QuestAspire.Processing.Worker.UnitTests;
@@ -66,5 +68,37 @@ public sealed class QuestCatalogTests
         var snapshot = _catalog.Current();
 
         Assert.Equal([SignInThree], snapshot.Quests.Keys);
+    }
+
+    [Fact]
+    public void ToRule_ASnapshotWithoutSettings_IsTheSeedQuestsKind()
+    {
+        var quest = JsonSerializer.Deserialize<CatalogQuest>(
+            """{"quest_id":"0199a8f0-0000-7000-8000-000000000001","name":"old","streak":3,"duplication":1,"auto_claim":false,"is_active":true,"version":1,"reward":{"item":"gold","qty":1}}""",
+            ApiDefaults.JsonOptions)!;
+
+        var rule = QuestCatalog.ToRule(quest);
+
+        Assert.Equal((QuestRule.SignInType, QuestKind.Count, 0, ValueMode.Count), (rule.EventType, rule.Kind, rule.Freezes, rule.ValueMode));
+        Assert.Empty(rule.PreconditionIds);
+    }
+
+    [Fact]
+    public void ToRule_ASnapshotsSettings_AreReadFromItsFlatFields()
+    {
+        var quest = JsonSerializer.Deserialize<CatalogQuest>(
+            """{"quest_id":"0199a8f0-0000-7000-8000-000000000001","name":"streak","streak":5,"duplication":1,"auto_claim":false,"is_active":true,"version":1,"reward":{"item":"gold","qty":1},"event_type":"purchase","kind":"daily_streak","freezes":2,"precondition_ids":["0199a8f0-0000-7000-8000-000000000002"]}""",
+            ApiDefaults.JsonOptions)!;
+
+        var rule = QuestCatalog.ToRule(quest);
+
+        Assert.Equal(("purchase", QuestKind.DailyStreak, 2), (rule.EventType, rule.Kind, rule.Freezes));
+        Assert.Equal([Retired], rule.PreconditionIds);
+    }
+
+    [Fact]
+    public void ToRule_NegativeFreezes_IsRefused()
+    {
+        Assert.Throws<ArgumentException>(() => QuestCatalog.ToRule(Quest(SignInThree, "q", 3, 1) with { Kind = "daily_streak", Freezes = -1 }));
     }
 }
