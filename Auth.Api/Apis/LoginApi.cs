@@ -191,37 +191,3 @@ public static class LoginApi
             },
             () => MeApi.ReloadAsync(services, user, cancellationToken));
 }
-
-/// <summary>What the Auth endpoints depend on.</summary>
-public sealed class AuthServices(
-    AuthDbContext db,
-    IPasswordHasher<User> hasher,
-    PasswordGate passwordGate,
-    TokenService tokens,
-    SignInThrottles throttles,
-    LockoutPolicy lockout,
-    OutboxSignal outboxSignal,
-    AuthTelemetry telemetry,
-    TimeProvider time,
-    ILogger<AuthServices> logger)
-{
-    public AuthDbContext Db { get; } = db;
-
-    public IPasswordHasher<User> Hasher { get; } = hasher;
-
-    public PasswordGate PasswordGate { get; } = passwordGate;
-
-    public TokenService Tokens { get; } = tokens;
-
-    public SignInThrottles Throttles { get; } = throttles;
-
-    public LockoutPolicy Lockout { get; } = lockout;
-
-    public OutboxSignal OutboxSignal { get; } = outboxSignal;
-
-    public AuthTelemetry Telemetry { get; } = telemetry;
-
-    public TimeProvider Time { get; } = time;
-
-    public ILogger<AuthServices> Logger { get; } = logger;
-}

@@ -6,8 +6,6 @@ namespace QuestAspire.Auth.Api.Infrastructure.EntityConfigurations;
 
 internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<LedgerEntry>
 {
-    public const int MaxReasonLength = 200;
-
     public void Configure(EntityTypeBuilder<LedgerEntry> builder)
     {
         builder.ToTable("wallet_ledger");
@@ -28,7 +26,7 @@ internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<Ledger
             .HasDatabaseName("ix_wallet_ledger_once")
             .HasFilter("source IN ('Claim', 'Refund')");
         builder.Property(e => e.QuestId).HasColumnName("quest_id");
-        builder.Property(e => e.Reason).HasColumnName("reason").HasMaxLength(MaxReasonLength);
+        builder.Property(e => e.Reason).HasColumnName("reason").HasMaxLength(WalletRules.MaxReasonLength);
         builder.Property(e => e.ActorId).HasColumnName("actor_id");
         builder.Property(e => e.CreatedAt).HasColumnName("created_at");
         builder.ToTable(t => t.HasCheckConstraint("ck_wallet_ledger_amount", "amount <> 0 AND balance_after >= 0"));
