@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using QuestAspire.ServiceDefaults.Api;
 
@@ -14,25 +15,28 @@ namespace QuestAspire.Data;
 public sealed class IdempotencyRecord
 {
     /// <summary>Whose key it is: a user id, or <see cref="Idempotency.ServiceScope"/> for a service key. Two callers' keys never meet.</summary>
-    public string Scope { get; internal set; } = "";
+    public string Scope { get; init; } = "";
 
-    public string Key { get; internal set; } = "";
+    public string Key { get; init; } = "";
 
     /// <summary>SHA-256 of the method, the path and the parsed body: what makes two requests "the same".</summary>
-    public string RequestHash { get; internal set; } = "";
+    public string RequestHash { get; init; } = "";
 
-    public int StatusCode { get; internal set; }
+    public int StatusCode { get; init; }
 
-    public string? ContentType { get; internal set; }
+    public string? ContentType { get; init; }
 
-    public byte[] Body { get; internal set; } = [];
+    public byte[] Body { get; init; } = [];
 
-    public string? ETag { get; internal set; }
+    public string? ETag { get; init; }
 
-    public string? Location { get; internal set; }
+    public string? Location { get; init; }
 
-    public DateTimeOffset CreatedAt { get; internal set; }
+    public DateTimeOffset CreatedAt { get; init; }
 }
+
+/// <summary>A request sent with an <c>Idempotency-Key</c>: whose key, the key, and the hash of what was sent with it.</summary>
+public sealed record IdempotentRequest(string Scope, string Key, string Hash);
 
 /// <summary>
 /// Runs a write as one transaction that also stores its answer under the request's
@@ -88,6 +92,104 @@ public static class Idempotency
     }
 
     /// <summary>
+    /// The request's key and what makes it "the same request" (<paramref name="request"/>, what the
+    /// caller sent, route values included), or the 400 a bad key answers; (null, null) without a key.
+    /// </summary>
+    public static (IdempotentRequest? Request, ValidationProblem? Error) Identify(HttpContext http, string scope, object request)
+    {
+        var (key, keyError) = ReadKey(http.Request);
+        return keyError is not null
+            ? (null, TypedResults.ValidationProblem(new Dictionary<string, string[]> { [HeaderName] = [keyError] }))
+            : (key is null ? null : new IdempotentRequest(scope, key, Hash(http.Request, request)), null);
+    }
+
+    /// <summary>
+    /// Claims a batch of keys in the caller's transaction with one statement (two when some were
+    /// taken): each key's row is inserted, in (scope, key) order so that two batches cannot
+    /// deadlock, or, when the key was taken, its stored answer is read, once the transaction
+    /// holding it has ended. The answer of each request is null when its key is now claimed (store
+    /// its answer with <see cref="StoreAnswersAsync"/> before committing), else the stored answer
+    /// replayed, or 422 when the key was first sent with another request.
+    /// </summary>
+    public static async Task<IResult?[]> ClaimKeysAsync(DbContext db, IReadOnlyList<IdempotentRequest> requests, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var answers = new IResult?[requests.Count];
+        if (requests.Count == 0)
+        {
+            return answers;
+        }
+
+        var scopes = requests.Select(r => r.Scope).ToArray();
+        var keys = requests.Select(r => r.Key).ToArray();
+        var hashes = requests.Select(r => r.Hash).ToArray();
+        var claimed = (await db.Database.SqlQuery<ClaimedKey>($"""
+            INSERT INTO idempotency_keys (scope, key, request_hash, status_code, body, created_at)
+            SELECT k.scope, k.key, k.hash, 0, {Array.Empty<byte>()}, {now}
+            FROM unnest({scopes}, {keys}, {hashes}) AS k(scope, key, hash)
+            ORDER BY k.scope, k.key
+            ON CONFLICT (scope, key) DO NOTHING
+            RETURNING scope AS "Scope", key AS "Key"
+            """).ToListAsync(cancellationToken)).ToHashSet();
+        if (claimed.Count == requests.Count)
+        {
+            return answers;
+        }
+
+        var taken = requests.Where(r => !claimed.Contains(new ClaimedKey(r.Scope, r.Key))).ToList();
+        var takenScopes = taken.Select(r => r.Scope).ToArray();
+        var takenKeys = taken.Select(r => r.Key).ToArray();
+        var stored = await db.Set<IdempotencyRecord>().FromSql($"""
+            SELECT i.* FROM idempotency_keys AS i
+            JOIN unnest({takenScopes}, {takenKeys}) AS k(scope, key) ON i.scope = k.scope AND i.key = k.key
+            """).AsNoTracking().ToDictionaryAsync(r => new ClaimedKey(r.Scope, r.Key), cancellationToken);
+        for (var i = 0; i < requests.Count; i++)
+        {
+            if (!claimed.Contains(new ClaimedKey(requests[i].Scope, requests[i].Key)))
+            {
+                answers[i] = Replay(stored[new ClaimedKey(requests[i].Scope, requests[i].Key)], requests[i]);
+            }
+        }
+
+        return answers;
+    }
+
+    /// <summary>Stores the answers of keys claimed by <see cref="ClaimKeysAsync"/>, with one statement, in the same transaction.</summary>
+    public static async Task StoreAnswersAsync(DbContext db, IReadOnlyList<(IdempotentRequest Request, IdempotencyRecord Answer)> answers, CancellationToken cancellationToken)
+    {
+        if (answers.Count == 0)
+        {
+            return;
+        }
+
+        var scopes = answers.Select(a => a.Request.Scope).ToArray();
+        var keys = answers.Select(a => a.Request.Key).ToArray();
+        var statuses = answers.Select(a => a.Answer.StatusCode).ToArray();
+        var contentTypes = answers.Select(a => a.Answer.ContentType).ToArray();
+        var bodies = answers.Select(a => a.Answer.Body).ToArray();
+        var etags = answers.Select(a => a.Answer.ETag).ToArray();
+        var locations = answers.Select(a => a.Answer.Location).ToArray();
+        await db.Database.ExecuteSqlAsync($"""
+            UPDATE idempotency_keys AS i
+            SET status_code = a.status, content_type = a.content_type, body = a.body, etag = a.etag, location = a.location
+            FROM unnest({scopes}, {keys}, {statuses}, {contentTypes}, {bodies}, {etags}, {locations})
+                AS a(scope, key, status, content_type, body, etag, location)
+            WHERE i.scope = a.scope AND i.key = a.key
+            """, cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="result"/> into the record to store under its key, and gives the answer to send now: the same, not marked replayed.</summary>
+    public static async Task<(IdempotencyRecord Record, IResult Answer)> KeepAsync(IResult result, HttpContext http)
+    {
+        var record = await CaptureAsync(result, http);
+        return (record, new StoredAnswer(record, replayed: false));
+    }
+
+    private static IResult Replay(IdempotencyRecord stored, IdempotentRequest request) =>
+        stored.RequestHash == request.Hash ? new StoredAnswer(stored, replayed: true) : KeyReused(request.Key);
+
+    private sealed record ClaimedKey(string Scope, string Key);
+
+    /// <summary>
     /// Runs <paramref name="write"/> in a transaction of <paramref name="db"/> (retried as a whole by
     /// EF's execution strategy on a transient failure) that commits only when it answers 2xx or 3xx,
     /// and, with a key, stores or replays its answer; a refusal (4xx) is stored too, with whatever the
@@ -97,13 +199,13 @@ public static class Idempotency
     public static async Task<IResult> RunAsync(
         DbContext db, HttpContext http, string scope, object request, Func<CancellationToken, Task<IResult>> write, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (key, keyError) = ReadKey(http.Request);
+        var (identified, keyError) = Identify(http, scope, request);
         if (keyError is not null)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [HeaderName] = [keyError] });
+            return keyError;
         }
 
-        var hash = key is null ? "" : Hash(http.Request, request);
+        var key = identified?.Key;
         return await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
         {
             db.ChangeTracker.Clear();
@@ -122,13 +224,13 @@ public static class Idempotency
             // Waits for a transaction holding the same key; then the row is there and is answered.
             var claimed = await db.Database.ExecuteSqlAsync($"""
                 INSERT INTO idempotency_keys (scope, key, request_hash, status_code, body, created_at)
-                VALUES ({scope}, {key}, {hash}, 0, {Array.Empty<byte>()}, {time.GetUtcNow()})
+                VALUES ({scope}, {key}, {identified!.Hash}, 0, {Array.Empty<byte>()}, {time.GetUtcNow()})
                 ON CONFLICT (scope, key) DO NOTHING
                 """, ct);
             if (claimed == 0)
             {
                 var stored = await db.Set<IdempotencyRecord>().AsNoTracking().SingleAsync(r => r.Scope == scope && r.Key == key, ct);
-                return stored.RequestHash == hash ? new StoredAnswer(stored, replayed: true) : KeyReused(key);
+                return Replay(stored, identified);
             }
 
             await transaction.CreateSavepointAsync(WriteSavepoint, ct);

@@ -69,9 +69,7 @@ public static class AdminWalletApi
 
         var adminId = principal.GetUserId();
         var change = new WalletChange(userId, item!.Value, request.Amount!.Value, LedgerSource.AdminAdjustment, reason, ActorId: adminId);
-        var expected = WalletRules.ExpectedVersion(context.Request.Headers.IfMatch);
-        return await Idempotency.RunAsync(services.Db, context, adminId.ToString(), new { user_id = userId, request },
-            ct => WalletAnswers.ApplyAsync(services, change, expected, ct), services.Time, cancellationToken);
+        return await WalletAnswers.WriteAsync(services, context, adminId.ToString(), new { user_id = userId, request }, change, cancellationToken);
     }
 
     /// <summary>Gives back one spend of the player: a credit of what it took, once (a second refund of it is 409).</summary>
@@ -113,7 +111,7 @@ public static class AdminWalletApi
             }
 
             var change = new WalletChange(userId, spend.Item, -spend.Amount, LedgerSource.Refund, reason, ReferenceId: entryId, ActorId: adminId);
-            return await WalletAnswers.ApplyAsync(services, change, expectedVersion: null, ct);
+            return await WalletAnswers.ApplyAsync(services, change, ct);
         }, services.Time, cancellationToken);
     }
 

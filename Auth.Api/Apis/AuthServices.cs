@@ -15,6 +15,7 @@ public sealed class AuthServices(
     LockoutPolicy lockout,
     OutboxSignal outboxSignal,
     AuthTelemetry telemetry,
+    WalletWriter wallets,
     TimeProvider time,
     ILogger<AuthServices> logger)
 {
@@ -33,6 +34,8 @@ public sealed class AuthServices(
     public OutboxSignal OutboxSignal { get; } = outboxSignal;
 
     public AuthTelemetry Telemetry { get; } = telemetry;
+
+    public WalletWriter Wallets { get; } = wallets;
 
     public TimeProvider Time { get; } = time;
 

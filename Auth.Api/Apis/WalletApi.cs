@@ -10,8 +10,9 @@ namespace QuestAspire.Auth.Api.Apis;
 
 /// <summary>
 /// The signed-in player's wallet: its balances with their version as <c>ETag</c>, its ledger, and
-/// spending. A spend is one statement that checks the balance and writes the ledger entry; with an
-/// <c>Idempotency-Key</c> its answer is kept, so a retry debits once (<see cref="Idempotency"/>).
+/// spending. Spends are group-committed (<see cref="WalletWriter"/>): each checks the balance and
+/// writes its ledger entry, and with an <c>Idempotency-Key</c> its answer is kept in the same
+/// transaction, so a retry debits once.
 /// </summary>
 public static class WalletApi
 {
@@ -68,9 +69,7 @@ public static class WalletApi
 
         var userId = principal.GetUserId();
         var change = new WalletChange(userId, item!.Value, -request.Qty!.Value, LedgerSource.Spend, reason);
-        var expected = WalletRules.ExpectedVersion(context.Request.Headers.IfMatch);
-        return await Idempotency.RunAsync(services.Db, context, userId.ToString(), request,
-            ct => WalletAnswers.ApplyAsync(services, change, expected, ct), services.Time, cancellationToken);
+        return await WalletAnswers.WriteAsync(services, context, userId.ToString(), request, change, cancellationToken);
     }
 }
 
@@ -114,14 +113,42 @@ internal static class WalletAnswers
         return TypedResults.Ok(new LedgerPageResponse([.. page.Select(LedgerEntryResponse.From)], next));
     }
 
-    /// <summary>Applies one change and answers it: 200 with the entry and the wallet (and its <c>ETag</c>), or the refusal.</summary>
-    public static async Task<IResult> ApplyAsync(AuthServices services, WalletChange change, long? expectedVersion, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes one change through the group commit (<see cref="WalletWriter"/>), honouring
+    /// <c>If-Match</c> and, with its <c>Idempotency-Key</c>, keeping its answer under the key.
+    /// <paramref name="request"/> is what the caller sent (route values included), hashed for the key.
+    /// </summary>
+    public static async Task<IResult> WriteAsync(
+        AuthServices services, HttpContext context, string scope, object request, WalletChange change, CancellationToken cancellationToken)
     {
-        var outcome = await services.Db.ApplyAsync(change, expectedVersion, services.Time.GetUtcNow(), cancellationToken);
-        if (outcome.Wallet is { } wallet)
+        var (key, keyError) = Idempotency.Identify(context, scope, request);
+        if (keyError is not null)
+        {
+            return keyError;
+        }
+
+        var write = new WalletWrite(change, WalletRules.ExpectedVersion(context.Request.Headers.IfMatch));
+        return await services.Wallets.WriteAsync(write, key, outcome => Answer(change, outcome), context, cancellationToken);
+    }
+
+    /// <summary>Applies one change on its own, in the caller's transaction, and answers it (a refund, which checks its spend first).</summary>
+    public static async Task<IResult> ApplyAsync(AuthServices services, WalletChange change, CancellationToken cancellationToken)
+    {
+        var outcome = await services.Db.ApplyAsync(change, expectedVersion: null, services.Time.GetUtcNow(), cancellationToken);
+        if (outcome.Applied)
         {
             services.Telemetry.WalletChanged(change);
-            services.Logger.LogInformation("Wallet of {UserId}: {Amount} {Item} ({Source})", change.UserId, change.Amount, change.Item, change.Source);
+            services.Logger.LogInformation("Wallet of {UserId}: {Amount} {Item} ({Source}) by {ActorId}", change.UserId, change.Amount, change.Item, change.Source, change.ActorId);
+        }
+
+        return Answer(change, outcome);
+    }
+
+    /// <summary>200 with the entry and the wallet (and its <c>ETag</c>), or the refusal as a problem.</summary>
+    public static IResult Answer(WalletChange change, WalletOutcome outcome)
+    {
+        if (outcome.Wallet is { } wallet)
+        {
             return new WithETag(TypedResults.Ok(new WalletChangeResponse(outcome.EntryId, wallet.Gold, wallet.Diamond, wallet.Version)), wallet.Version);
         }
 
@@ -133,13 +160,11 @@ internal static class WalletAnswers
             WalletRefusal.StaleVersion => new PreconditionFailedProblem(
                 $"The wallet is at version {current!.Version}, not the one If-Match names: read it again and decide again. Nothing was changed.", "Wallet changed"),
             WalletRefusal.InsufficientFunds => new ConflictProblem(
-                $"Not enough {item}: the wallet holds {Balance(current!, change.Item)} and this takes {-change.Amount}. Nothing was changed.", "Insufficient funds"),
+                $"Not enough {item}: the wallet holds {WalletOutcome.Balance(current!, change.Item)} and this takes {-change.Amount}. Nothing was changed.", "Insufficient funds"),
             _ => new ConflictProblem(
                 $"This would take the {item} balance past the most a wallet holds. Nothing was changed.", "Wallet full"),
         };
     }
-
-    private static long Balance(WalletState wallet, RewardItem item) => item == RewardItem.Gold ? wallet.Gold : wallet.Diamond;
 
     /// <summary>A result with the wallet version's <c>ETag</c>, set by the result itself so that a kept answer keeps it too.</summary>
     private sealed class WithETag(IResult inner, long version) : IResult, INestedHttpResult

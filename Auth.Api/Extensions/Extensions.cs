@@ -40,6 +40,7 @@ public static class Extensions
         builder.Services.AddSingleton<PasswordGate>();
         builder.Services.AddSingleton<SignUpLimiter>();
         builder.Services.AddSingleton<TokenService>();
+        builder.Services.AddSingleton<WalletWriter>();
         builder.Services.AddMigration<AuthDbContext, AuthSeeder>();
 
         builder.AddTrustedProxies();

@@ -4,27 +4,9 @@ using QuestAspire.EventBus;
 
 namespace QuestAspire.Auth.Api.Infrastructure;
 
-/// <summary>Why a change was not applied; nothing was written.</summary>
-public enum WalletRefusal
-{
-    UserNotFound,
-
-    /// <summary>The caller's <c>If-Match</c> names a version the wallet no longer has.</summary>
-    StaleVersion,
-
-    /// <summary>A debit larger than the balance: a balance never goes below zero.</summary>
-    InsufficientFunds,
-
-    /// <summary>A credit past the most a 64-bit balance holds.</summary>
-    Overflow,
-}
-
-/// <summary>The outcome of one change: the wallet and the new entry's id, or why nothing changed.</summary>
-public sealed record WalletOutcome(WalletState? Wallet, Guid EntryId, WalletRefusal? Refusal, WalletState? Current = null);
-
 /// <summary>
 /// The only code that changes a balance. Every change writes its ledger entry in the same
-/// statement (or, for a batch of claims, the same transaction) as the balance, so a balance is
+/// statement (or, for a batch of changes, the same transaction) as the balance, so a balance is
 /// always the sum of its entries; <see cref="FindMismatchesAsync"/> proves it.
 /// </summary>
 public static class WalletLedger
@@ -72,7 +54,7 @@ public static class WalletLedger
             : expectedVersion is { } expected && current.Version != expected ? WalletRefusal.StaleVersion
             : change.Amount < 0 ? WalletRefusal.InsufficientFunds
             : WalletRefusal.Overflow;
-        return new WalletOutcome(null, Guid.Empty, refusal, current);
+        return WalletOutcome.Refused(refusal, current);
     }
 
     public static async Task<WalletState?> GetWalletAsync(this AuthDbContext db, Guid userId, CancellationToken cancellationToken) =>
@@ -81,10 +63,9 @@ public static class WalletLedger
             """).ToListAsync(cancellationToken)).SingleOrDefault();
 
     /// <summary>
-    /// Credits a batch of auto-claimed claims with four statements whatever its size: lock the
-    /// wallets in one order (two Auth replicas crediting the same users cannot deadlock), read
-    /// them, set the new balances, and write one entry per claim with the balance after it.
-    /// A credit past the most a wallet holds is a permanent failure, thrown before anything is written.
+    /// Credits a batch of auto-claimed claims with three statements whatever its size
+    /// (<see cref="LockWalletsAsync"/>, <see cref="WriteDecidedAsync"/>). A credit past the most a
+    /// wallet holds is a permanent failure, thrown before anything is written.
     /// </summary>
     public static async Task CreditClaimsAsync(this AuthDbContext db, IEnumerable<RewardClaim> claims, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -94,60 +75,70 @@ public static class WalletLedger
             return;
         }
 
-        var userIds = credited.Select(c => c.UserId).Distinct().ToArray();
-        var wallets = (await db.Database.SqlQuery<LockedWallet>($"""
-            SELECT user_id AS "UserId", gold AS "Gold", diamond AS "Diamond", wallet_version AS "Version"
-            FROM users WHERE user_id = ANY({userIds}) ORDER BY user_id FOR UPDATE
-            """).ToListAsync(cancellationToken)).ToDictionary(w => w.UserId);
-
-        var entries = new List<(Guid Id, RewardClaim Claim, long BalanceAfter)>(credited.Count);
-        foreach (var claim in credited)
+        var wallets = await db.LockWalletsAsync(credited.Select(c => c.UserId), cancellationToken);
+        var writes = credited.Select(c => new WalletWrite(c.Credit())).ToList();
+        var outcomes = WalletBatch.Decide(writes, wallets, () => Guid.CreateVersion7(now));
+        if (Array.FindIndex(outcomes, o => !o.Applied) is var refused and >= 0)
         {
-            var wallet = wallets[claim.UserId];
-            try
-            {
-                wallet = claim.RewardItem == RewardItem.Gold
-                    ? wallet with { Gold = checked(wallet.Gold + claim.RewardQty), Version = wallet.Version + 1 }
-                    : wallet with { Diamond = checked(wallet.Diamond + claim.RewardQty), Version = wallet.Version + 1 };
-            }
-            catch (OverflowException e)
-            {
-                throw new PermanentEventException($"Claim {claim.Id} would take user {claim.UserId}'s {claim.RewardItem} past the most a wallet holds.", e);
-            }
-
-            wallets[claim.UserId] = wallet;
-            entries.Add((Guid.CreateVersion7(now), claim, claim.RewardItem == RewardItem.Gold ? wallet.Gold : wallet.Diamond));
+            var claim = credited[refused];
+            throw new PermanentEventException($"Claim {claim.Id} would take user {claim.UserId}'s {claim.RewardItem} past the most a wallet holds.");
         }
 
-        var final = wallets.Values.ToArray();
-        var users = final.Select(w => w.UserId).ToArray();
-        var gold = final.Select(w => w.Gold).ToArray();
-        var diamond = final.Select(w => w.Diamond).ToArray();
-        var versions = final.Select(w => w.Version).ToArray();
+        await db.WriteDecidedAsync(writes, outcomes, wallets, now, cancellationToken);
+    }
+
+    /// <summary>
+    /// Locks and reads the wallets of <paramref name="userIds"/> in one order (two writers locking
+    /// the same wallets, in this replica or another, cannot deadlock), for <see cref="WalletBatch.Decide"/>.
+    /// </summary>
+    public static async Task<Dictionary<Guid, WalletState>> LockWalletsAsync(this AuthDbContext db, IEnumerable<Guid> userIds, CancellationToken cancellationToken)
+    {
+        var ids = userIds.Distinct().ToArray();
+        return (await db.Database.SqlQuery<LockedWallet>($"""
+            SELECT user_id AS "UserId", gold AS "Gold", diamond AS "Diamond", wallet_version AS "Version"
+            FROM users WHERE user_id = ANY({ids}) ORDER BY user_id FOR UPDATE
+            """).ToListAsync(cancellationToken)).ToDictionary(w => w.UserId, w => new WalletState(w.Gold, w.Diamond, w.Version));
+    }
+
+    /// <summary>
+    /// Writes what <see cref="WalletBatch.Decide"/> decided, with two statements whatever the
+    /// batch's size: the final balances of the wallets it changed, and one entry per applied change
+    /// with the balance after it. The wallets must be locked in this transaction (<see cref="LockWalletsAsync"/>).
+    /// </summary>
+    public static async Task WriteDecidedAsync(
+        this AuthDbContext db, IReadOnlyList<WalletWrite> writes, IReadOnlyList<WalletOutcome> outcomes, IReadOnlyDictionary<Guid, WalletState> wallets, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var applied = Enumerable.Range(0, writes.Count).Where(i => outcomes[i].Applied).Select(i => (writes[i].Change, Outcome: outcomes[i])).ToList();
+        if (applied.Count == 0)
+        {
+            return;
+        }
+
+        var users = applied.Select(a => a.Change.UserId).Distinct().ToArray();
+        var gold = users.Select(u => wallets[u].Gold).ToArray();
+        var diamond = users.Select(u => wallets[u].Diamond).ToArray();
+        var versions = users.Select(u => wallets[u].Version).ToArray();
         await db.Database.ExecuteSqlAsync($"""
             UPDATE users AS u SET gold = c.gold, diamond = c.diamond, wallet_version = c.version
             FROM unnest({users}, {gold}, {diamond}, {versions}) AS c(user_id, gold, diamond, version)
             WHERE u.user_id = c.user_id
             """, cancellationToken);
-        await db.InsertEntriesAsync(entries, now, cancellationToken);
-    }
 
-    private static async Task InsertEntriesAsync(this AuthDbContext db, List<(Guid Id, RewardClaim Claim, long BalanceAfter)> entries, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var ids = entries.Select(e => e.Id).ToArray();
-        var users = entries.Select(e => e.Claim.UserId).ToArray();
-        var items = entries.Select(e => e.Claim.RewardItem.ToString()).ToArray();
-        var amounts = entries.Select(e => (long)e.Claim.RewardQty).ToArray();
-        var balances = entries.Select(e => e.BalanceAfter).ToArray();
-        var claims = entries.Select(e => e.Claim.Id).ToArray();
-        var quests = entries.Select(e => e.Claim.QuestId).ToArray();
-        var reasons = entries.Select(e => e.Claim.QuestName).ToArray();
-        var source = nameof(LedgerSource.Claim);
+        var ids = applied.Select(a => a.Outcome.EntryId).ToArray();
+        var owners = applied.Select(a => a.Change.UserId).ToArray();
+        var items = applied.Select(a => a.Change.Item.ToString()).ToArray();
+        var amounts = applied.Select(a => a.Change.Amount).ToArray();
+        var balances = applied.Select(a => WalletOutcome.Balance(a.Outcome.Wallet!, a.Change.Item)).ToArray();
+        var sources = applied.Select(a => a.Change.Source.ToString()).ToArray();
+        var references = applied.Select(a => a.Change.ReferenceId).ToArray();
+        var quests = applied.Select(a => a.Change.QuestId).ToArray();
+        var reasons = applied.Select(a => a.Change.Reason).ToArray();
+        var actors = applied.Select(a => a.Change.ActorId).ToArray();
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO wallet_ledger (entry_id, user_id, item, amount, balance_after, source, reference_id, quest_id, reason, created_at)
-            SELECT e.id, e.user_id, e.item, e.amount, e.balance_after, {source}, e.claim_id, e.quest_id, e.reason, {now}
-            FROM unnest({ids}, {users}, {items}, {amounts}, {balances}, {claims}, {quests}, {reasons})
-                AS e(id, user_id, item, amount, balance_after, claim_id, quest_id, reason)
+            INSERT INTO wallet_ledger (entry_id, user_id, item, amount, balance_after, source, reference_id, quest_id, reason, actor_id, created_at)
+            SELECT e.id, e.user_id, e.item, e.amount, e.balance_after, e.source, e.reference_id, e.quest_id, e.reason, e.actor_id, {now}
+            FROM unnest({ids}, {owners}, {items}, {amounts}, {balances}, {sources}, {references}, {quests}, {reasons}, {actors})
+                AS e(id, user_id, item, amount, balance_after, source, reference_id, quest_id, reason, actor_id)
             """, cancellationToken);
     }
 

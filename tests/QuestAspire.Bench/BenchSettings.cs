@@ -21,7 +21,8 @@ public sealed record BenchSettings(
     int ScalePlayers = 100_000,
     int ScaleRequests = 300,
     TimeSpan ScaleLoadBudget = default,
-    bool ScaleOnly = false)
+    bool ScaleOnly = false,
+    bool WalletOnly = false)
 {
     public static readonly BenchSettings Full = new(
         "full", FirehoseEvents: 10_000, FirehosePlayers: 100, OpenLoopPlayers: 100, Rates: [10, 20, 40],
@@ -35,6 +36,9 @@ public sealed record BenchSettings(
     /// scale scenario; <c>--scale-events N</c> sets its size.
     /// </summary>
     public static readonly BenchSettings Scale = Full with { Name = "scale", SampledRepeat = false, ScaleOnly = true, RunTimeout = TimeSpan.FromMinutes(45) };
+
+    /// <summary>The wallet alone (<c>--wallet</c>, for working on it): the raw limits, then the full run's wallet scenario.</summary>
+    public static readonly BenchSettings Wallet = Full with { Name = "wallet", SampledRepeat = false, WalletOnly = true, RunTimeout = TimeSpan.FromMinutes(20) };
 
     /// <summary>A long firehose with one worker replica profiled; no open loop, no second AppHost.</summary>
     public static readonly BenchSettings Profile = new(
