@@ -14,7 +14,7 @@ public static class Scenarios
     public static async Task RunAsync(BenchSettings settings, Report report, CancellationToken cancellationToken)
     {
         RawLimitsResult raw;
-        FirehoseResult shipped;
+        FirehoseResult? shipped = null;
         await using (var host = await StartAsync(sampled: false, report, cancellationToken))
         {
             raw = await new RawLimits(host, settings).MeasureAsync(cancellationToken);
@@ -27,47 +27,27 @@ public static class Scenarios
 
             if (settings.WalletOnly)
             {
-                var signingKey = await TestTokens.GetSigningKeyAsync(host.App, cancellationToken);
-                using var api = new BenchApi(host.AuthUrl, host.CatalogUrl, TestTokens.Create(signingKey, TestTokens.AdminRole, lifetime: settings.RunTimeout, userName: "bench-admin"));
-                await WalletAsync(host, api, settings, report, raw, cancellationToken);
-                return;
+                await WalletOnlyAsync(host, settings, report, raw, cancellationToken);
             }
-
-            await using var session = await Session.SetUpAsync(host, settings, openLoop: true, cancellationToken);
-            shipped = await FirehoseAsync(host, session, settings, raw, report, cancellationToken);
-
-            var openLoop = new OpenLoop(host, session.Api, settings);
-            var steps = new List<OpenLoopResult>();
-            foreach (var rate in settings.Rates)
+            else
             {
-                var step = await openLoop.RunAsync($"open loop {rate}/s", session.OpenLoopPlayers, session.Quest, rate, settings.StepDuration, cancellationToken);
-                steps.Add(step);
-                ReportStep(report, step, raw);
-            }
-
-            if (settings.OverloadDuration is { } overloadDuration)
-            {
-                // Sustainable: the highest step answered all 200 with sign-in p99 under the design's 500 ms; else the lowest step.
-                var sustainable = steps.Where(s => s.Accepted == s.Sent && s.SignInP99 < 0.5).Select(s => s.Rate).DefaultIfEmpty(settings.Rates.Min()).Max();
-                var overload = await openLoop.RunAsync($"overload {3 * sustainable}/s", session.OpenLoopPlayers, session.Quest,
-                    3 * sustainable, overloadDuration, cancellationToken);
-                ReportOverload(report, overload, sustainable, raw);
-            }
-
-            await WalletAsync(host, session.Api, settings, report, raw, cancellationToken);
-
-            // Last on this AppHost: the millions of rows it loads would change what the scenarios before it measure.
-            if (settings.ScaleEvents > 0)
-            {
-                await EventLogAtScaleAsync(host, settings, report, raw, cancellationToken);
+                shipped = await AsShippedAsync(host, settings, report, raw, cancellationToken);
             }
         }
 
-        if (settings.SampledRepeat)
+        if (settings.WalletOnly)
+        {
+            await using var host = await StartAsync(sampled: true, report, cancellationToken);
+            await WalletOnlyAsync(host, settings, report, raw, cancellationToken);
+            return;
+        }
+
+        if (settings.SampledRepeat && shipped is not null)
         {
             await using var host = await StartAsync(sampled: true, report, cancellationToken);
             await using var session = await Session.SetUpAsync(host, settings, openLoop: false, cancellationToken);
             var sampled = await FirehoseAsync(host, session, settings, raw, report, cancellationToken);
+            await WalletAsync(host, session.Api, settings, report, raw, cancellationToken);
             var dashboardShipped = shipped.CpuSeconds.GetValueOrDefault("dashboard") / (shipped.Events / 1000.0);
             var dashboardSampled = sampled.CpuSeconds.GetValueOrDefault("dashboard") / (sampled.Events / 1000.0);
             report.Add("telemetry cost",
@@ -80,6 +60,41 @@ public static class Scenarios
         }
     }
 
+    // The first AppHost, tracing as shipped: firehose, open loop, overload, wallet and, in the full run, the event log at scale.
+    private static async Task<FirehoseResult> AsShippedAsync(BenchHost host, BenchSettings settings, Report report, RawLimitsResult raw, CancellationToken cancellationToken)
+    {
+        await using var session = await Session.SetUpAsync(host, settings, openLoop: true, cancellationToken);
+        var shipped = await FirehoseAsync(host, session, settings, raw, report, cancellationToken);
+
+        var openLoop = new OpenLoop(host, session.Api, settings);
+        var steps = new List<OpenLoopResult>();
+        foreach (var rate in settings.Rates)
+        {
+            var step = await openLoop.RunAsync($"open loop {rate}/s", session.OpenLoopPlayers, session.Quest, rate, settings.StepDuration, cancellationToken);
+            steps.Add(step);
+            ReportStep(report, step, raw);
+        }
+
+        if (settings.OverloadDuration is { } overloadDuration)
+        {
+            // Sustainable: the highest step answered all 200 with sign-in p99 under the design's 500 ms; else the lowest step.
+            var sustainable = steps.Where(s => s.Accepted == s.Sent && s.SignInP99 < 0.5).Select(s => s.Rate).DefaultIfEmpty(settings.Rates.Min()).Max();
+            var overload = await openLoop.RunAsync($"overload {3 * sustainable}/s", session.OpenLoopPlayers, session.Quest,
+                3 * sustainable, overloadDuration, cancellationToken);
+            ReportOverload(report, overload, sustainable, raw);
+        }
+
+        await WalletAsync(host, session.Api, settings, report, raw, cancellationToken);
+
+        // Last on this AppHost: the millions of rows it loads would change what the scenarios before it measure.
+        if (settings.ScaleEvents > 0)
+        {
+            await EventLogAtScaleAsync(host, settings, report, raw, cancellationToken);
+        }
+
+        return shipped;
+    }
+
     private static async Task EventLogAtScaleAsync(BenchHost host, BenchSettings settings, Report report, RawLimitsResult raw, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
@@ -89,13 +104,21 @@ public static class Scenarios
         Console.WriteLine($"event log at scale took {clock.Elapsed.TotalSeconds:F0} s");
     }
 
+    private static async Task WalletOnlyAsync(BenchHost host, BenchSettings settings, Report report, RawLimitsResult raw, CancellationToken cancellationToken)
+    {
+        var signingKey = await TestTokens.GetSigningKeyAsync(host.App, cancellationToken);
+        using var api = new BenchApi(host.AuthUrl, host.CatalogUrl, TestTokens.Create(signingKey, TestTokens.AdminRole, lifetime: settings.RunTimeout, userName: "bench-admin"));
+        await WalletAsync(host, api, settings, report, raw, cancellationToken);
+    }
+
     private static async Task WalletAsync(BenchHost host, BenchApi api, BenchSettings settings, Report report, RawLimitsResult raw, CancellationToken cancellationToken)
     {
         var signingKey = await TestTokens.GetSigningKeyAsync(host.App, cancellationToken);
         var admin = TestTokens.Create(signingKey, TestTokens.AdminRole, lifetime: settings.RunTimeout, userName: "bench-admin");
         foreach (var result in await new WalletScenario(host, api, settings, admin).RunAsync(cancellationToken))
         {
-            report.Add(result.Name,
+            var tracing = host.Sampling == BenchHost.SampledDescription ? "10% sampling" : "as shipped";
+            report.Add($"{result.Name} ({tracing})",
                 $"{Stats.Rate(result.SpendsPerSecond)} spends (ledger writes) over {result.Players} player(s), 32 clients, each with an Idempotency-Key; " +
                 $"{result.Spends} answered 200, {result.Refused} not; p99 {Stats.Ms(result.P99Seconds)}; the ledger explains every balance; " +
                 $"CPU per 1k spends: {result.CpuPerThousand}",
