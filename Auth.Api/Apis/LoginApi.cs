@@ -49,28 +49,28 @@ public static class LoginApi
         var form = await request.ReadFormAsync(cancellationToken);
         var userName = form["username"].ToString();
         var password = form["password"].ToString();
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(userName))
         {
-            errors["username"] = ["A user name is required."];
+            errors.Add("username", "A user name is required.");
         }
         else if (TextRules.FindUnstorable(userName, "username") is { } badName)
         {
-            errors["username"] = [badName]; // refused before the lookup: Postgres cannot compare a NUL
+            errors.Add("username", badName); // refused before the lookup: Postgres cannot compare a NUL
         }
 
         if (string.IsNullOrEmpty(password))
         {
-            errors["password"] = ["A password is required."];
+            errors.Add("password", "A password is required.");
         }
         else if (TextRules.FindUnstorable(password, "password") is { } badPassword)
         {
-            errors["password"] = [badPassword];
+            errors.Add("password", badPassword);
         }
 
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
         userName = UserRules.Canonicalize(userName);

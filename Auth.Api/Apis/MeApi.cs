@@ -99,20 +99,16 @@ public static class MeApi
     public static async Task<Results<NoContent, ValidationProblem, NotFoundProblem, ProblemHttpResult>> ChangePasswordAsync(
         ChangePasswordRequest request, ClaimsPrincipal principal, HttpContext context, [AsParameters] AuthServices services, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         if (string.IsNullOrEmpty(request.CurrentPassword))
         {
-            errors["current_password"] = ["The current password is required."];
+            errors.Add("current_password", "The current password is required.");
         }
 
-        if (UserRules.ValidatePassword(request.NewPassword).ToArray() is { Length: > 0 } passwordErrors)
-        {
-            errors["new_password"] = passwordErrors;
-        }
-
+        errors.Add("new_password", UserRules.ValidatePassword(request.NewPassword));
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
         var userId = principal.GetUserId();
@@ -134,7 +130,9 @@ public static class MeApi
 
         if (newHash is null)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["current_password"] = ["The current password is not right."] });
+            var wrong = new FieldErrors();
+            wrong.Add("current_password", "The current password is not right.");
+            return TypedResults.ValidationProblem(wrong.ToDictionary());
         }
 
         user.ChangePassword(newHash);
@@ -151,10 +149,9 @@ public static class MeApi
     {
         if (QuestSchedule.CanonicalZoneId(request.TimeZone) is not { } zone)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["time_zone"] = [$"time_zone must be an IANA time zone id such as \"Europe/Berlin\" or \"UTC\" (at most {QuestSchedule.MaxZoneIdLength} characters)."],
-            });
+            var errors = new FieldErrors();
+            errors.Add("time_zone", $"time_zone must be an IANA time zone id such as \"Europe/Berlin\" or \"UTC\" (at most {QuestSchedule.MaxZoneIdLength} characters).");
+            return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
         var userId = principal.GetUserId();

@@ -4,6 +4,7 @@ using Npgsql;
 using QuestAspire.Auth.Api.Contracts;
 using QuestAspire.Auth.Api.Model;
 using QuestAspire.Auth.Api.Services;
+using QuestAspire.Quests;
 using QuestAspire.ServiceDefaults.Api;
 
 namespace QuestAspire.Auth.Api.Apis;
@@ -26,20 +27,12 @@ public static class SignUpApi
     public static async Task<Results<Created<UserResponse>, ValidationProblem, ConflictProblem, ProblemHttpResult>> SignUpAsync(
         SignUpRequest request, HttpContext context, SignUpLimiter limiter, [AsParameters] AuthServices services, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (UserRules.ValidateUserName(request.UserName).ToArray() is { Length: > 0 } nameErrors)
-        {
-            errors["user_name"] = nameErrors;
-        }
-
-        if (UserRules.ValidatePassword(request.Password).ToArray() is { Length: > 0 } passwordErrors)
-        {
-            errors["password"] = passwordErrors;
-        }
-
+        var errors = new FieldErrors();
+        errors.Add("user_name", UserRules.ValidateUserName(request.UserName));
+        errors.Add("password", UserRules.ValidatePassword(request.Password));
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
         if (limiter.TryAcquire(LoginApi.ClientAddress(context)) is { } wait)

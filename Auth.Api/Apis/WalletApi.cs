@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using QuestAspire.Auth.Api.Contracts;
 using QuestAspire.Auth.Api.Model;
+using QuestAspire.Quests;
 using QuestAspire.ServiceDefaults.Api;
 using QuestAspire.Data;
 
@@ -53,17 +54,17 @@ public static class WalletApi
     public static async Task<IResult> SpendAsync(
         SpendRequest request, ClaimsPrincipal principal, HttpContext context, [AsParameters] AuthServices services, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         var item = WalletRules.CheckItem(request.Item, errors);
         if (request.Qty is not > 0)
         {
-            errors["qty"] = ["qty must be a whole number of at least 1."];
+            errors.Add("qty", "qty must be a whole number of at least 1.");
         }
 
         var reason = WalletRules.CheckReason(request.Reason, errors);
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
         var userId = principal.GetUserId();
@@ -97,10 +98,9 @@ internal static class WalletAnswers
     {
         if (limit is < 1 or > WalletApi.MaxPageSize)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["limit"] = [$"limit must be from 1 to {WalletApi.MaxPageSize}."],
-            });
+            var errors = new FieldErrors();
+            errors.Add("limit", $"limit must be from 1 to {WalletApi.MaxPageSize}.");
+            return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
         var size = limit ?? WalletApi.DefaultPageSize;
