@@ -55,7 +55,7 @@ public static class AdminUsersApi
         var user = await services.Db.Users.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
         if (user is null)
         {
-            return MeApi.UserNotFound();
+            return AuthAnswers.UserNotFound();
         }
 
         // A sign-in of the same player at the same moment changes its row version: read it again and retry.
@@ -65,13 +65,13 @@ public static class AdminUsersApi
                 if (banned ? user.Ban() : user.Unban())
                 {
                     // The stamp changed: every token the player holds stops working, in every service.
-                    await MeApi.SaveWithStampChangeAsync(services, user, cancellationToken);
+                    await UserWrites.SaveWithStampChangeAsync(services, user, cancellationToken);
                     services.Logger.LogInformation("User {UserId} {Change}", user.Id, banned ? "banned" : "unbanned");
                 }
 
                 return TypedResults.Ok(UserResponse.From(user));
             },
-            () => MeApi.ReloadAsync(services, user, cancellationToken));
+            () => UserWrites.ReloadAsync(services, user, cancellationToken));
     }
 
     /// <summary>

@@ -35,16 +35,16 @@ public static class SignUpApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        if (limiter.TryAcquire(LoginApi.ClientAddress(context)) is { } wait)
+        if (limiter.TryAcquire(AuthAnswers.ClientAddress(context)) is { } wait)
         {
-            return LoginApi.TooMany(context, "sign-ups", LoginApi.RetryAfterSeconds(wait));
+            return AuthAnswers.TooMany(context, "sign-ups", AuthAnswers.RetryAfterSeconds(wait));
         }
 
         var user = User.Create(UserRules.Canonicalize(request.UserName!), Roles.Player, UserStatus.New, services.Time.GetUtcNow());
         var (admitted, hash) = await services.PasswordGate.RunAsync(() => services.Hasher.HashPassword(user, request.Password!), cancellationToken);
         if (!admitted)
         {
-            return LoginApi.Shed(context);
+            return AuthAnswers.Shed(context);
         }
 
         user.PasswordHash = hash;

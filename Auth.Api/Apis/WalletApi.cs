@@ -83,7 +83,7 @@ internal static class WalletAnswers
     {
         if (await db.GetWalletAsync(userId, cancellationToken) is not { } wallet)
         {
-            return MeApi.UserNotFound();
+            return AuthAnswers.UserNotFound();
         }
 
         var etag = WalletRules.ETag(wallet.Version);
@@ -129,7 +129,7 @@ internal static class WalletAnswers
         var current = outcome.Current;
         return outcome.Refusal switch
         {
-            WalletRefusal.UserNotFound => MeApi.UserNotFound(),
+            WalletRefusal.UserNotFound => AuthAnswers.UserNotFound(),
             WalletRefusal.StaleVersion => new PreconditionFailedProblem(
                 $"The wallet is at version {current!.Version}, not the one If-Match names: read it again and decide again. Nothing was changed.", "Wallet changed"),
             WalletRefusal.InsufficientFunds => new ConflictProblem(
