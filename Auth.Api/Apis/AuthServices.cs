@@ -13,6 +13,7 @@ public sealed class AuthServices(
     TokenService tokens,
     SignInThrottles throttles,
     LockoutPolicy lockout,
+    SignUpLimiter signUpLimiter,
     OutboxSignal outboxSignal,
     AuthTelemetry telemetry,
     TimeProvider time,
@@ -29,6 +30,8 @@ public sealed class AuthServices(
     public SignInThrottles Throttles { get; } = throttles;
 
     public LockoutPolicy Lockout { get; } = lockout;
+
+    public SignUpLimiter SignUpLimiter { get; } = signUpLimiter;
 
     public OutboxSignal OutboxSignal { get; } = outboxSignal;
 

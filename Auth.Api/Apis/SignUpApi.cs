@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using QuestAspire.Auth.Api.Contracts;
 using QuestAspire.Auth.Api.Model;
-using QuestAspire.Auth.Api.Services;
 using QuestAspire.Quests;
 using QuestAspire.ServiceDefaults.Api;
 
@@ -25,7 +24,7 @@ public static class SignUpApi
     }
 
     public static async Task<Results<Created<UserResponse>, ValidationProblem, ConflictProblem, ProblemHttpResult>> SignUpAsync(
-        SignUpRequest request, HttpContext context, SignUpLimiter limiter, [AsParameters] AuthServices services, CancellationToken cancellationToken)
+        SignUpRequest request, HttpContext context, [AsParameters] AuthServices services, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         errors.Add("user_name", UserRules.ValidateUserName(request.UserName));
@@ -35,7 +34,7 @@ public static class SignUpApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        if (limiter.TryAcquire(AuthAnswers.ClientAddress(context)) is { } wait)
+        if (services.SignUpLimiter.TryAcquire(AuthAnswers.ClientAddress(context)) is { } wait)
         {
             return AuthAnswers.TooMany(context, "sign-ups", AuthAnswers.RetryAfterSeconds(wait));
         }
