@@ -34,19 +34,10 @@ public static class AdminWalletApi
             .ProducesValidationProblem();
         wallet.MapPost("/adjust", AdjustAsync)
             .WithSummary("Credit or debit a player's balance, saying why (Idempotency-Key and If-Match honoured)")
-            .Produces<WalletChangeResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesWalletChange(honoursIfMatch: true);
         wallet.MapPost("/refund", RefundAsync)
             .WithSummary("Refund one spend of a player, once (Idempotency-Key honoured)")
-            .Produces<WalletChangeResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesWalletChange(honoursIfMatch: false);
         admin.MapGet("/wallets/verify", VerifyAsync).WithSummary("Check that every balance (or one player's) is the sum of its ledger");
         return admin;
     }

@@ -28,12 +28,7 @@ public static class WalletApi
         api.MapGet("/ledger", GetLedgerAsync).WithSummary("The signed-in player's ledger, newest first; next is the before of the next page");
         api.MapPost("/spend", SpendAsync)
             .WithSummary("Spend an item for a reason (Idempotency-Key and If-Match honoured)")
-            .Produces<WalletChangeResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesWalletChange(honoursIfMatch: true);
         return api;
     }
 
