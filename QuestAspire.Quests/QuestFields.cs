@@ -44,6 +44,15 @@ public sealed class FieldErrors(string prefix = "")
         messages.Add(message);
     }
 
+    /// <summary>Each of the messages under the field; none adds nothing (not even the field).</summary>
+    public void Add(string field, IEnumerable<string> messages)
+    {
+        foreach (var message in messages)
+        {
+            Add(field, message);
+        }
+    }
+
     public Dictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
 }
 

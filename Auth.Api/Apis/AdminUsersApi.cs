@@ -39,7 +39,9 @@ public static class AdminUsersApi
     {
         if (string.IsNullOrWhiteSpace(userName) || TextRules.FindUnstorable(userName, "user_name") is not null)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["user_name"] = ["user_name is required: the name to look up."] });
+            var errors = new FieldErrors();
+            errors.Add("user_name", "user_name is required: the name to look up.");
+            return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
         var key = UserRules.NormalizeKey(UserRules.Canonicalize(userName));
@@ -53,7 +55,7 @@ public static class AdminUsersApi
         var user = await services.Db.Users.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
         if (user is null)
         {
-            return MeApi.UserNotFound();
+            return AuthAnswers.UserNotFound();
         }
 
         // A sign-in of the same player at the same moment changes its row version: read it again and retry.
@@ -63,13 +65,13 @@ public static class AdminUsersApi
                 if (banned ? user.Ban() : user.Unban())
                 {
                     // The stamp changed: every token the player holds stops working, in every service.
-                    await MeApi.SaveWithStampChangeAsync(services, user, cancellationToken);
+                    await UserWrites.SaveWithStampChangeAsync(services, user, cancellationToken);
                     services.Logger.LogInformation("User {UserId} {Change}", user.Id, banned ? "banned" : "unbanned");
                 }
 
                 return TypedResults.Ok(UserResponse.From(user));
             },
-            () => MeApi.ReloadAsync(services, user, cancellationToken));
+            () => UserWrites.ReloadAsync(services, user, cancellationToken));
     }
 
     /// <summary>
@@ -79,37 +81,28 @@ public static class AdminUsersApi
     public static async Task<Results<Created<CreateUsersResponse>, ValidationProblem, ConflictProblem>> CreateUsersAsync(
         CreateUsersRequest request, [AsParameters] AuthServices services, CancellationToken cancellationToken)
     {
+        var errors = new FieldErrors();
         if (request.Users is not { Count: > 0 and <= MaxUsersPerRequest } entries)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["users"] = [$"Send 1 to {MaxUsersPerRequest} users."],
-            });
+            errors.Add("users", $"Send 1 to {MaxUsersPerRequest} users.");
+            return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var errors = new Dictionary<string, string[]>();
         for (var i = 0; i < entries.Count; i++)
         {
             if (entries[i] is not { } entry)
             {
-                errors[$"users[{i}]"] = ["Each entry is an object with user_name and password."];
+                errors.Add($"users[{i}]", "Each entry is an object with user_name and password.");
                 continue;
             }
 
-            if (UserRules.ValidateUserName(entry.UserName).ToArray() is { Length: > 0 } nameErrors)
-            {
-                errors[$"users[{i}].user_name"] = nameErrors;
-            }
-
-            if (UserRules.ValidatePassword(entry.Password).ToArray() is { Length: > 0 } passwordErrors)
-            {
-                errors[$"users[{i}].password"] = passwordErrors;
-            }
+            errors.Add($"users[{i}].user_name", UserRules.ValidateUserName(entry.UserName));
+            errors.Add($"users[{i}].password", UserRules.ValidatePassword(entry.Password));
         }
 
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
         var names = entries.Select(e => UserRules.Canonicalize(e!.UserName!)).ToArray();

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using QuestAspire.Auth.Api.Contracts;
 using QuestAspire.Auth.Api.Model;
+using QuestAspire.Quests;
 using QuestAspire.ServiceDefaults.Api;
 using QuestAspire.Data;
 
@@ -33,19 +34,10 @@ public static class AdminWalletApi
             .ProducesValidationProblem();
         wallet.MapPost("/adjust", AdjustAsync)
             .WithSummary("Credit or debit a player's balance, saying why (Idempotency-Key and If-Match honoured)")
-            .Produces<WalletChangeResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesWalletChange(honoursIfMatch: true);
         wallet.MapPost("/refund", RefundAsync)
             .WithSummary("Refund one spend of a player, once (Idempotency-Key honoured)")
-            .Produces<WalletChangeResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesWalletChange(honoursIfMatch: false);
         admin.MapGet("/wallets/verify", VerifyAsync).WithSummary("Check that every balance (or one player's) is the sum of its ledger");
         return admin;
     }
@@ -54,17 +46,17 @@ public static class AdminWalletApi
     public static async Task<IResult> AdjustAsync(
         Guid userId, AdjustRequest request, ClaimsPrincipal principal, HttpContext context, [AsParameters] AuthServices services, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         var item = WalletRules.CheckItem(request.Item, errors);
         if (request.Amount is null or 0)
         {
-            errors["amount"] = ["amount must be a non-zero whole number: positive credits the wallet, negative debits it."];
+            errors.Add("amount", "amount must be a non-zero whole number: positive credits the wallet, negative debits it.");
         }
 
         var reason = WalletRules.CheckReason(request.Reason, errors);
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
         var adminId = principal.GetUserId();
@@ -76,16 +68,16 @@ public static class AdminWalletApi
     public static async Task<IResult> RefundAsync(
         Guid userId, RefundRequest request, ClaimsPrincipal principal, HttpContext context, [AsParameters] AuthServices services, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         if (request.EntryId is null || request.EntryId == Guid.Empty)
         {
-            errors["entry_id"] = ["entry_id is required: the ledger entry of the spend to refund."];
+            errors.Add("entry_id", "entry_id is required: the ledger entry of the spend to refund.");
         }
 
         var reason = WalletRules.CheckReason(request.Reason, errors);
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
         var adminId = principal.GetUserId();

@@ -13,6 +13,7 @@ public sealed class AuthServices(
     TokenService tokens,
     SignInThrottles throttles,
     LockoutPolicy lockout,
+    SignUpLimiter signUpLimiter,
     OutboxSignal outboxSignal,
     AuthTelemetry telemetry,
     WalletWriter wallets,
@@ -30,6 +31,8 @@ public sealed class AuthServices(
     public SignInThrottles Throttles { get; } = throttles;
 
     public LockoutPolicy Lockout { get; } = lockout;
+
+    public SignUpLimiter SignUpLimiter { get; } = signUpLimiter;
 
     public OutboxSignal OutboxSignal { get; } = outboxSignal;
 

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using QuestAspire.Auth.Api.Contracts;
 using QuestAspire.Auth.Api.Model;
-using QuestAspire.Auth.Api.Services;
 using QuestAspire.Quests;
 using QuestAspire.Data;
 using QuestAspire.EventBus;
@@ -49,28 +48,28 @@ public static class LoginApi
         var form = await request.ReadFormAsync(cancellationToken);
         var userName = form["username"].ToString();
         var password = form["password"].ToString();
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(userName))
         {
-            errors["username"] = ["A user name is required."];
+            errors.Add("username", "A user name is required.");
         }
         else if (TextRules.FindUnstorable(userName, "username") is { } badName)
         {
-            errors["username"] = [badName]; // refused before the lookup: Postgres cannot compare a NUL
+            errors.Add("username", badName); // refused before the lookup: Postgres cannot compare a NUL
         }
 
         if (string.IsNullOrEmpty(password))
         {
-            errors["password"] = ["A password is required."];
+            errors.Add("password", "A password is required.");
         }
         else if (TextRules.FindUnstorable(password, "password") is { } badPassword)
         {
-            errors["password"] = [badPassword];
+            errors.Add("password", badPassword);
         }
 
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
         userName = UserRules.Canonicalize(userName);
@@ -88,7 +87,7 @@ public static class LoginApi
         if (services.Lockout.LockedFor(throttle, services.Time.GetUtcNow()) is { } lockedFor)
         {
             services.Telemetry.SignInRefused("locked");
-            return LockedOut(request.HttpContext, lockedFor);
+            return AuthAnswers.LockedOut(request.HttpContext, lockedFor);
         }
 
         var user = await services.Db.Users.SingleOrDefaultAsync(u => u.NormalizedUserName == userKey, cancellationToken);
@@ -98,7 +97,7 @@ public static class LoginApi
             : services.Hasher.VerifyHashedPassword(user, user.PasswordHash, password), cancellationToken);
         if (!admitted)
         {
-            return Shed(request.HttpContext);
+            return AuthAnswers.Shed(request.HttpContext);
         }
 
         if (user is null || verification == PasswordVerificationResult.Failed)
@@ -135,45 +134,6 @@ public static class LoginApi
 
     private static PasswordVerificationResult Unknown(string _) => PasswordVerificationResult.Failed;
 
-    /// <summary>Too many failed sign-ins for this account: refused, whatever the password, until the lockout ends.</summary>
-    public static ProblemHttpResult LockedOut(HttpContext context, TimeSpan lockedFor)
-    {
-        var seconds = RetryAfterSeconds(lockedFor);
-        return RetryLater(context, "Account locked", $"Too many failed sign-ins for this account. Try again in {DescribeWait(seconds)}.", seconds);
-    }
-
-    public static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-
-    /// <summary>A per-address limit was reached: 429 with Retry-After, and the wait in words.</summary>
-    public static ProblemHttpResult TooMany(HttpContext context, string what, int seconds) =>
-        RetryLater(context, "Too many requests", $"Too many {what} from your address. Try again in {DescribeWait(seconds)}.", seconds);
-
-    // 429 with the wait in the Retry-After header and, for scripts, as retry_after in the body.
-    private static ProblemHttpResult RetryLater(HttpContext context, string title, string detail, int seconds)
-    {
-        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return TypedResults.Problem(detail, statusCode: StatusCodes.Status429TooManyRequests, title: title,
-            extensions: new Dictionary<string, object?> { ["retry_after"] = seconds });
-    }
-
-    /// <summary>Whole seconds, rounded up, at least one: what a Retry-After header says.</summary>
-    public static int RetryAfterSeconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-
-    /// <summary>"45 seconds", "2 minutes": how a wait reads in a message.</summary>
-    public static string DescribeWait(int seconds) => seconds switch
-    {
-        1 => "1 second",
-        < 90 => $"{seconds} seconds",
-        _ => $"{(int)Math.Ceiling(seconds / 60.0)} minutes",
-    };
-
-    /// <summary>Every hashing slot is taken and the queue is full: answered at once, with when to come back.</summary>
-    public static ProblemHttpResult Shed(HttpContext context)
-    {
-        context.Response.Headers.RetryAfter = ((int)PasswordGate.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return TypedResults.Problem("Auth is busy checking passwords; try again in a second.", statusCode: StatusCodes.Status503ServiceUnavailable);
-    }
-
     // A concurrent sign-in of the same user changes its row version: read it again and retry,
     // so exactly one of two simultaneous first sign-ins is the NewUserSignIn.
     private static Task<IntegrationEvent> RecordSignInAsync(AuthServices services, User user, CancellationToken cancellationToken) =>
@@ -189,5 +149,5 @@ public static class LoginApi
                 services.Telemetry.SignedIn(signIn.EventType);
                 return signIn;
             },
-            () => MeApi.ReloadAsync(services, user, cancellationToken));
+            () => UserWrites.ReloadAsync(services, user, cancellationToken));
 }

@@ -7,7 +7,6 @@ using QuestAspire.Auth.Api.Model;
 using QuestAspire.ServiceDefaults.Api;
 using QuestAspire.Quests;
 using QuestAspire.Data;
-using QuestAspire.EventBus;
 
 namespace QuestAspire.Auth.Api.Apis;
 
@@ -38,7 +37,7 @@ public static class MeApi
     {
         var userId = principal.GetUserId();
         var user = await services.Db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
-        return user is null ? UserNotFound() : TypedResults.Ok(UserResponse.From(user));
+        return user is null ? AuthAnswers.UserNotFound() : TypedResults.Ok(UserResponse.From(user));
     }
 
     public static async Task<Ok<ClaimResponse[]>> GetMyClaimsAsync(
@@ -99,27 +98,23 @@ public static class MeApi
     public static async Task<Results<NoContent, ValidationProblem, NotFoundProblem, ProblemHttpResult>> ChangePasswordAsync(
         ChangePasswordRequest request, ClaimsPrincipal principal, HttpContext context, [AsParameters] AuthServices services, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         if (string.IsNullOrEmpty(request.CurrentPassword))
         {
-            errors["current_password"] = ["The current password is required."];
+            errors.Add("current_password", "The current password is required.");
         }
 
-        if (UserRules.ValidatePassword(request.NewPassword).ToArray() is { Length: > 0 } passwordErrors)
-        {
-            errors["new_password"] = passwordErrors;
-        }
-
+        errors.Add("new_password", UserRules.ValidatePassword(request.NewPassword));
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
         var userId = principal.GetUserId();
         var user = await services.Db.Users.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
         if (user is null)
         {
-            return UserNotFound();
+            return AuthAnswers.UserNotFound();
         }
 
         var (admitted, newHash) = await services.PasswordGate.RunAsync(
@@ -129,16 +124,18 @@ public static class MeApi
             cancellationToken);
         if (!admitted)
         {
-            return LoginApi.Shed(context);
+            return AuthAnswers.Shed(context);
         }
 
         if (newHash is null)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["current_password"] = ["The current password is not right."] });
+            var wrong = new FieldErrors();
+            wrong.Add("current_password", "The current password is not right.");
+            return TypedResults.ValidationProblem(wrong.ToDictionary());
         }
 
         user.ChangePassword(newHash);
-        await SaveWithStampChangeAsync(services, user, cancellationToken);
+        await UserWrites.SaveWithStampChangeAsync(services, user, cancellationToken);
         return TypedResults.NoContent();
     }
 
@@ -151,17 +148,16 @@ public static class MeApi
     {
         if (QuestSchedule.CanonicalZoneId(request.TimeZone) is not { } zone)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["time_zone"] = [$"time_zone must be an IANA time zone id such as \"Europe/Berlin\" or \"UTC\" (at most {QuestSchedule.MaxZoneIdLength} characters)."],
-            });
+            var errors = new FieldErrors();
+            errors.Add("time_zone", $"time_zone must be an IANA time zone id such as \"Europe/Berlin\" or \"UTC\" (at most {QuestSchedule.MaxZoneIdLength} characters).");
+            return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
         var userId = principal.GetUserId();
         var user = await services.Db.Users.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
         if (user is null)
         {
-            return UserNotFound();
+            return AuthAnswers.UserNotFound();
         }
 
         // A sign-in of the same player at the same moment changes its row version: read it again and retry.
@@ -170,40 +166,13 @@ public static class MeApi
             {
                 if (user.ChangeTimeZone(zone))
                 {
-                    await SaveWithEventAsync(services, EventNames.TimeZoneChanged, user.Id, new TimeZoneChangedData(zone), cancellationToken);
+                    await UserWrites.SaveWithEventAsync(services, EventNames.TimeZoneChanged, user.Id, new TimeZoneChangedData(zone), cancellationToken);
                     services.Logger.LogInformation("User {UserId} set time zone {TimeZone}", user.Id, zone);
                 }
 
                 return true;
             },
-            () => ReloadAsync(services, user, cancellationToken));
+            () => UserWrites.ReloadAsync(services, user, cancellationToken));
         return TypedResults.NoContent();
     }
-
-    /// <summary>Saves the user with, in the same transaction, the event that tells every service its new stamp.</summary>
-    public static Task SaveWithStampChangeAsync(AuthServices services, User user, CancellationToken cancellationToken) =>
-        SaveWithEventAsync(services, MessagingNames.SecurityStampChanged, user.Id, new SecurityStampChangedData(user.SecurityStamp), cancellationToken);
-
-    /// <summary>Forgets the user's unsaved changes (and any pending outbox row) and reads the row as it is now.</summary>
-    public static async Task ReloadAsync(AuthServices services, User user, CancellationToken cancellationToken)
-    {
-        foreach (var outbox in services.Db.ChangeTracker.Entries<OutboxMessage>().ToList())
-        {
-            outbox.State = EntityState.Detached;
-        }
-
-        await services.Db.Entry(user).ReloadAsync(cancellationToken);
-    }
-
-    /// <summary>Saves the tracked changes and, in the same transaction, an event about the user in the outbox.</summary>
-    private static async Task SaveWithEventAsync(AuthServices services, string eventType, Guid userId, object data, CancellationToken cancellationToken)
-    {
-        var now = services.Time.GetUtcNow();
-        var changed = IntegrationEvent.Create(eventType, userId, now, data);
-        services.Db.OutboxMessages.Add(OutboxMessage.Create(changed, now));
-        await services.Db.SaveChangesAsync(cancellationToken);
-        services.OutboxSignal.Notify();
-    }
-
-    public static NotFoundProblem UserNotFound() => new("No user has that id.", "User not found");
 }

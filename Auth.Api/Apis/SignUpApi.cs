@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using QuestAspire.Auth.Api.Contracts;
 using QuestAspire.Auth.Api.Model;
-using QuestAspire.Auth.Api.Services;
+using QuestAspire.Quests;
 using QuestAspire.ServiceDefaults.Api;
 
 namespace QuestAspire.Auth.Api.Apis;
@@ -24,34 +24,26 @@ public static class SignUpApi
     }
 
     public static async Task<Results<Created<UserResponse>, ValidationProblem, ConflictProblem, ProblemHttpResult>> SignUpAsync(
-        SignUpRequest request, HttpContext context, SignUpLimiter limiter, [AsParameters] AuthServices services, CancellationToken cancellationToken)
+        SignUpRequest request, HttpContext context, [AsParameters] AuthServices services, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (UserRules.ValidateUserName(request.UserName).ToArray() is { Length: > 0 } nameErrors)
-        {
-            errors["user_name"] = nameErrors;
-        }
-
-        if (UserRules.ValidatePassword(request.Password).ToArray() is { Length: > 0 } passwordErrors)
-        {
-            errors["password"] = passwordErrors;
-        }
-
+        var errors = new FieldErrors();
+        errors.Add("user_name", UserRules.ValidateUserName(request.UserName));
+        errors.Add("password", UserRules.ValidatePassword(request.Password));
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        if (limiter.TryAcquire(LoginApi.ClientAddress(context)) is { } wait)
+        if (services.SignUpLimiter.TryAcquire(AuthAnswers.ClientAddress(context)) is { } wait)
         {
-            return LoginApi.TooMany(context, "sign-ups", LoginApi.RetryAfterSeconds(wait));
+            return AuthAnswers.TooMany(context, "sign-ups", AuthAnswers.RetryAfterSeconds(wait));
         }
 
         var user = User.Create(UserRules.Canonicalize(request.UserName!), Roles.Player, UserStatus.New, services.Time.GetUtcNow());
         var (admitted, hash) = await services.PasswordGate.RunAsync(() => services.Hasher.HashPassword(user, request.Password!), cancellationToken);
         if (!admitted)
         {
-            return LoginApi.Shed(context);
+            return AuthAnswers.Shed(context);
         }
 
         user.PasswordHash = hash;

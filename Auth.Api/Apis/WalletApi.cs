@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using QuestAspire.Auth.Api.Contracts;
 using QuestAspire.Auth.Api.Model;
+using QuestAspire.Quests;
 using QuestAspire.ServiceDefaults.Api;
 using QuestAspire.Data;
 
@@ -28,12 +29,7 @@ public static class WalletApi
         api.MapGet("/ledger", GetLedgerAsync).WithSummary("The signed-in player's ledger, newest first; next is the before of the next page");
         api.MapPost("/spend", SpendAsync)
             .WithSummary("Spend an item for a reason (Idempotency-Key and If-Match honoured)")
-            .Produces<WalletChangeResponse>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesWalletChange(honoursIfMatch: true);
         return api;
     }
 
@@ -54,17 +50,17 @@ public static class WalletApi
     public static async Task<IResult> SpendAsync(
         SpendRequest request, ClaimsPrincipal principal, HttpContext context, [AsParameters] AuthServices services, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         var item = WalletRules.CheckItem(request.Item, errors);
         if (request.Qty is not > 0)
         {
-            errors["qty"] = ["qty must be a whole number of at least 1."];
+            errors.Add("qty", "qty must be a whole number of at least 1.");
         }
 
         var reason = WalletRules.CheckReason(request.Reason, errors);
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
         var userId = principal.GetUserId();
@@ -81,7 +77,7 @@ internal static class WalletAnswers
     {
         if (await db.GetWalletAsync(userId, cancellationToken) is not { } wallet)
         {
-            return MeApi.UserNotFound();
+            return AuthAnswers.UserNotFound();
         }
 
         var etag = WalletRules.ETag(wallet.Version);
@@ -96,10 +92,9 @@ internal static class WalletAnswers
     {
         if (limit is < 1 or > WalletApi.MaxPageSize)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["limit"] = [$"limit must be from 1 to {WalletApi.MaxPageSize}."],
-            });
+            var errors = new FieldErrors();
+            errors.Add("limit", $"limit must be from 1 to {WalletApi.MaxPageSize}.");
+            return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
         var size = limit ?? WalletApi.DefaultPageSize;
@@ -156,7 +151,7 @@ internal static class WalletAnswers
         var current = outcome.Current;
         return outcome.Refusal switch
         {
-            WalletRefusal.UserNotFound => MeApi.UserNotFound(),
+            WalletRefusal.UserNotFound => AuthAnswers.UserNotFound(),
             WalletRefusal.StaleVersion => new PreconditionFailedProblem(
                 $"The wallet is at version {current!.Version}, not the one If-Match names: read it again and decide again. Nothing was changed.", "Wallet changed"),
             WalletRefusal.InsufficientFunds => new ConflictProblem(

@@ -71,7 +71,7 @@ public static class Extensions
             {
                 var options = context.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value;
                 return RateLimitPartition.GetTokenBucketLimiter(
-                    LoginApi.ClientAddress(context),
+                    AuthAnswers.ClientAddress(context),
                     _ => new TokenBucketRateLimiterOptions
                     {
                         TokenLimit = options.SignInBurst,
@@ -86,7 +86,7 @@ public static class Extensions
     {
         var context = rejected.HttpContext;
         var wait = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
-        var seconds = LoginApi.RetryAfterSeconds(wait);
-        await LoginApi.TooMany(context, "sign-in attempts", seconds).ExecuteAsync(context);
+        var seconds = AuthAnswers.RetryAfterSeconds(wait);
+        await AuthAnswers.TooMany(context, "sign-in attempts", seconds).ExecuteAsync(context);
     }
 }

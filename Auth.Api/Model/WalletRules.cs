@@ -22,36 +22,36 @@ public static class WalletRules
     public static string SourceName(LedgerSource source) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(source.ToString());
 
     /// <summary>Adds an error for <c>item</c> unless it names an item; returns the item.</summary>
-    public static RewardItem? CheckItem(string? item, Dictionary<string, string[]> errors)
+    public static RewardItem? CheckItem(string? item, FieldErrors errors)
     {
         var parsed = ParseItem(item);
         if (parsed is null)
         {
-            errors["item"] = ["item must be \"gold\" or \"diamond\"."];
+            errors.Add("item", "item must be \"gold\" or \"diamond\".");
         }
 
         return parsed;
     }
 
     /// <summary>A reason is required: it is what the ledger shows. Trimmed, at most <see cref="MaxReasonLength"/> characters, no control characters.</summary>
-    public static string? CheckReason(string? reason, Dictionary<string, string[]> errors)
+    public static string? CheckReason(string? reason, FieldErrors errors)
     {
         var text = TextRules.CanonicalName(reason, "reason");
         if (!text.IsValid)
         {
-            errors["reason"] = [text.Error!];
+            errors.Add("reason", text.Error!);
             return null;
         }
 
         if (text.Value!.Length == 0)
         {
-            errors["reason"] = ["reason is required: say what the change is for (a purchase, an unlock, a correction)."];
+            errors.Add("reason", "reason is required: say what the change is for (a purchase, an unlock, a correction).");
             return null;
         }
 
         if (text.Value.Length > MaxReasonLength)
         {
-            errors["reason"] = [$"reason must be at most {MaxReasonLength} characters."];
+            errors.Add("reason", $"reason must be at most {MaxReasonLength} characters.");
             return null;
         }
 

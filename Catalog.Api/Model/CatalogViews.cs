@@ -11,7 +11,7 @@ public sealed class QuestView
 
     public long Version { get; set; }
 
-    /// <summary>The <see cref="QuestResponse"/> as JSON.</summary>
+    /// <summary>The quest as the API answers it (<c>QuestResponse</c>), as JSON.</summary>
     public required string Document { get; set; }
 }
 
@@ -26,6 +26,6 @@ public sealed class RewardView
 
     public long Version { get; set; }
 
-    /// <summary>The <see cref="RewardResponse"/> as JSON.</summary>
+    /// <summary>The reward as the API answers it (<c>RewardResponse</c>), as JSON.</summary>
     public required string Document { get; set; }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using QuestAspire.Catalog.Api.Services;
 using QuestAspire.EventBus;
 
 namespace QuestAspire.Catalog.Api.UnitTests;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using QuestAspire.Catalog.Api.Contracts;
 using QuestAspire.Catalog.Api.IntegrationEvents.Events;
+using QuestAspire.Catalog.Api.Services;
 using QuestAspire.ServiceDefaults.Api;
 
 namespace QuestAspire.Catalog.Api.UnitTests;

@@ -1,7 +1,7 @@
 using QuestAspire.Catalog.Api.IntegrationEvents.Events;
 using QuestAspire.EventBus;
 
-namespace QuestAspire.Catalog.Api.Model;
+namespace QuestAspire.Catalog.Api.Services;
 
 /// <summary>
 /// Turns a catalog change into its events. Every changed reward and quest gets its own catalog

@@ -2,7 +2,7 @@ using System.Text.Json;
 using QuestAspire.Catalog.Api.IntegrationEvents.Events;
 using QuestAspire.ServiceDefaults.Api;
 
-namespace QuestAspire.Catalog.Api.Model;
+namespace QuestAspire.Catalog.Api.Services;
 
 /// <summary>
 /// Applies catalog snapshots to read-model views held in the given dictionaries. A snapshot
