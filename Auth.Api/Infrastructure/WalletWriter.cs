@@ -15,7 +15,7 @@ namespace QuestAspire.Auth.Api.Infrastructure;
 /// request. A batch decides exactly what the same writes one transaction each would have, in queue
 /// order (<see cref="WalletBatch.Decide"/>), and a request is answered only once its batch has
 /// committed. A write once queued is written even if its caller goes away, so a retry with its key
-/// finds its answer. See docs/decisions/0012-wallet-group-commit.md.
+/// finds its answer. See docs/decisions/0013-wallet-group-commit.md.
 /// </summary>
 public sealed class WalletWriter : IAsyncDisposable
 {
