@@ -23,6 +23,13 @@ var processingDb = postgres.AddQuestDatabase(ResourceNames.ProcessingDb);
 var rabbitmq = builder.AddQuestRabbitMQ(ResourceNames.RabbitMQ, infrastructure);
 var redis = builder.AddQuestRedis(ResourceNames.Redis, infrastructure);
 
+// The tests' fast tier: the servers alone, for a service hosted in the test process.
+if (builder.IsInfrastructureOnly())
+{
+    builder.Build().Run();
+    return;
+}
+
 var catalogApi = builder.AddProject<Projects.Catalog_Api>(ResourceNames.CatalogApi)
     .WithReference(catalogDb).WaitFor(catalogDb)
     .WithReference(rabbitmq).WaitFor(rabbitmq)

@@ -6,9 +6,17 @@ using System.Text.Json.Serialization;
 
 namespace QuestAspire.Testing;
 
-/// <summary>Talks to the running services over HTTP, as the Web front end or a curl user would.</summary>
-public sealed class QuestApiClient(DistributedApplication app) : IDisposable
+/// <summary>
+/// Talks to the running services over HTTP, as the Web front end or a curl user would: those of a
+/// whole AppHost, or Auth alone in its fast tier (without the others' clients).
+/// </summary>
+public sealed class QuestApiClient(HttpClient auth, HttpClient? catalog = null, HttpClient? processing = null) : IDisposable
 {
+    public QuestApiClient(DistributedApplication app)
+        : this(app.CreateHttpClient(ResourceNames.AuthApi), app.CreateHttpClient(ResourceNames.CatalogApi), app.CreateHttpClient(ResourceNames.ProcessingWorker))
+    {
+    }
+
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -17,11 +25,11 @@ public sealed class QuestApiClient(DistributedApplication app) : IDisposable
         Converters = { new JsonStringEnumConverter() },
     };
 
-    public HttpClient Auth { get; } = app.CreateHttpClient(ResourceNames.AuthApi);
+    public HttpClient Auth { get; } = auth;
 
-    public HttpClient Catalog { get; } = app.CreateHttpClient(ResourceNames.CatalogApi);
+    public HttpClient Catalog => catalog ?? throw new InvalidOperationException("This client talks to Auth alone.");
 
-    public HttpClient Processing { get; } = app.CreateHttpClient(ResourceNames.ProcessingWorker);
+    public HttpClient Processing => processing ?? throw new InvalidOperationException("This client talks to Auth alone.");
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -133,7 +141,7 @@ public sealed class QuestApiClient(DistributedApplication app) : IDisposable
     public void Dispose()
     {
         Auth.Dispose();
-        Catalog.Dispose();
-        Processing.Dispose();
+        catalog?.Dispose();
+        processing?.Dispose();
     }
 }

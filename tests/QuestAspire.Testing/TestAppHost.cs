@@ -41,13 +41,30 @@ public static class TestAppHost
     /// </summary>
     public static async Task<IDistributedApplicationTestingBuilder> CreateBuilderAsync(string[] args, CancellationToken cancellationToken, bool dashboard = false)
     {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.QuestAspire_AppHost>(
-            args,
-            (options, _) => options.DisableDashboard = !dashboard,
-            cancellationToken);
+        var builder = await CreateTestingBuilderAsync(args, dashboard, cancellationToken);
         builder.CreateResourceBuilder<ProjectResource>(ResourceNames.AuthApi)
             .WithEndpoint("http", endpoint => endpoint.Port = FreeLoopbackPort());
         return builder;
+    }
+
+    private static Task<IDistributedApplicationTestingBuilder> CreateTestingBuilderAsync(string[] args, bool dashboard, CancellationToken cancellationToken) =>
+        DistributedApplicationTestingBuilder.CreateAsync<Projects.QuestAspire_AppHost>(
+            args,
+            (options, _) => options.DisableDashboard = !dashboard,
+            cancellationToken);
+
+    /// <summary>
+    /// Starts the AppHost with its infrastructure alone (<see cref="InfrastructureOnly"/>): Postgres
+    /// with the services' databases, RabbitMQ and Redis as local processes (wait for them with
+    /// <see cref="WaitForAllHealthyAsync"/>).
+    /// </summary>
+    public static async Task<DistributedApplication> StartInfrastructureAsync(string stateDirectory, CancellationToken cancellationToken)
+    {
+        var builder = await CreateTestingBuilderAsync(
+            LocalArgs(stateDirectory, $"--{InfrastructureOnly.ConfigurationKey}=true"), dashboard: false, cancellationToken);
+        var app = await builder.BuildAsync(cancellationToken).WaitAsync(StartTimeout, cancellationToken);
+        await app.StartAsync(cancellationToken).WaitAsync(StartTimeout, cancellationToken);
+        return app;
     }
 
     private static int FreeLoopbackPort()

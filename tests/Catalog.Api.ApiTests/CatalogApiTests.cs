@@ -6,15 +6,16 @@ using System.Text.Json.Nodes;
 using Npgsql;
 using StackExchange.Redis;
 
-namespace QuestAspire.IntegrationTests;
+namespace QuestAspire.Catalog.Api.ApiTests;
 
 /// <summary>
-/// Catalog.Api over HTTP against the running AppHost: seeded data, cached reads, admin commands,
+/// Catalog.Api over HTTP in the fast tier (the service in this process, real Postgres, RabbitMQ and
+/// Redis; see <see cref="ServiceFixture{TEntryPoint}"/>): seeded data, cached reads, admin commands,
 /// the events they write (read from catalogdb), the read model and its rebuild, and every kind of
 /// bad input. Tests never change the seeded quest, and deactivate what they create so other
 /// services' tests see the catalog as seeded.
 /// </summary>
-public sealed class CatalogApiTests(AppFixture fixture) : IAsyncLifetime
+public sealed class CatalogApiTests(CatalogApiFixture fixture) : IAsyncLifetime
 {
     private const string SeedName = "signin_three";
     private const string ProblemJson = "application/problem+json";
@@ -29,15 +30,14 @@ public sealed class CatalogApiTests(AppFixture fixture) : IAsyncLifetime
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
+    public ValueTask InitializeAsync()
     {
-        _http = fixture.App.CreateHttpClient(ResourceNames.CatalogApi);
+        _http = fixture.CreateClient();
         _http.Timeout = RequestTimeout;
-        _signingKey = await TestTokens.GetSigningKeyAsync(fixture.App, Cancellation);
+        _signingKey = fixture.SigningKey;
         _adminToken = TestTokens.Create(_signingKey, TestTokens.AdminRole, userId: _adminId);
-        var catalogDb = await fixture.App.GetConnectionStringAsync(ResourceNames.CatalogDb, Cancellation).AsTask().WaitAsync(RequestTimeout, Cancellation);
-        Assert.False(string.IsNullOrEmpty(catalogDb), "catalogdb has no connection string");
-        _catalogDb = NpgsqlDataSource.Create(catalogDb);
+        _catalogDb = NpgsqlDataSource.Create(fixture.ConnectionStrings[ResourceNames.CatalogDb]);
+        return ValueTask.CompletedTask;
     }
 
     public async ValueTask DisposeAsync()
@@ -125,9 +125,7 @@ public sealed class CatalogApiTests(AppFixture fixture) : IAsyncLifetime
         var quest = await CreateQuestAsync(reward, description: "from the database");
         var id = quest.GetProperty("quest_id").GetString();
 
-        var redisConnection = await fixture.App.GetConnectionStringAsync(ResourceNames.Redis, Cancellation).AsTask().WaitAsync(RequestTimeout, Cancellation);
-        Assert.False(string.IsNullOrEmpty(redisConnection), "redis has no connection string");
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(redisConnection).WaitAsync(RequestTimeout, Cancellation);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.ConnectionStrings[ResourceNames.Redis]).WaitAsync(RequestTimeout, Cancellation);
         var database = redis.GetDatabase();
 
         // Arrange: the first read misses and stores the quest under the current generation.
@@ -541,7 +539,7 @@ public sealed class CatalogApiTests(AppFixture fixture) : IAsyncLifetime
     public async Task AdminCommand_ExpiredToken_Returns401(string method, string path)
     {
         // Expired five minutes ago: well past the 30 s clock skew the services allow.
-        var expired = TestTokens.Create(_signingKey, TestTokens.AdminRole, DateTimeOffset.UtcNow.AddMinutes(-15), TimeSpan.FromMinutes(10));
+        var expired = TestTokens.Create(_signingKey, TestTokens.AdminRole, TimeProvider.System.GetUtcNow().AddMinutes(-15), TimeSpan.FromMinutes(10));
 
         var reply = await SendAsync(new HttpMethod(method), path, expired, "{}");
 
