@@ -5,56 +5,25 @@ using QuestAspire.EventBus;
 namespace QuestAspire.Auth.Api.Infrastructure;
 
 /// <summary>
-/// The only code that changes a balance. Every change writes its ledger entry in the same
-/// statement (or, for a batch of changes, the same transaction) as the balance, so a balance is
-/// always the sum of its entries; <see cref="FindMismatchesAsync"/> proves it.
+/// The only code that changes a balance. Every change is decided by one rule
+/// (<see cref="WalletBatch.Decide"/>) on wallets locked in the caller's transaction, and writes its
+/// ledger entry in the same transaction as the balance, so a balance is always the sum of its
+/// entries; <see cref="FindMismatchesAsync"/> proves it.
 /// </summary>
 public static class WalletLedger
 {
     /// <summary>
-    /// Applies one change as one statement: the balance and version change only if the wallet
-    /// holds <paramref name="expectedVersion"/> (when given) and the result stays within 0 and
-    /// <see cref="long.MaxValue"/>, and the entry is written from the new balance. Concurrent
-    /// changes of one wallet queue on its row, and each sees the balance the one before left.
+    /// Applies one change in the caller's transaction (a refund, a claim by hand): locks the
+    /// wallet, decides the change as a batch of one (<see cref="WalletBatch.Decide"/>) and writes
+    /// it. Concurrent changes of one wallet queue on its row, and each sees the balance the one before left.
     /// </summary>
     public static async Task<WalletOutcome> ApplyAsync(this AuthDbContext db, WalletChange change, long? expectedVersion, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfZero(change.Amount);
-        var entryId = Guid.CreateVersion7(now);
-        var gold = change.Item == RewardItem.Gold;
-        var goldDelta = gold ? change.Amount : 0;
-        var diamondDelta = gold ? 0 : change.Amount;
-        var item = change.Item.ToString();
-        var source = change.Source.ToString();
-        var rows = await db.Database.SqlQuery<WalletState>($"""
-            WITH w AS (
-                UPDATE users SET gold = gold + {goldDelta}, diamond = diamond + {diamondDelta}, wallet_version = wallet_version + 1
-                WHERE user_id = {change.UserId}
-                  AND ({expectedVersion}::bigint IS NULL OR wallet_version = {expectedVersion})
-                  AND CASE WHEN {change.Amount} > 0
-                      THEN (CASE WHEN {gold} THEN gold ELSE diamond END) <= {long.MaxValue} - {change.Amount}
-                      ELSE (CASE WHEN {gold} THEN gold ELSE diamond END) + {change.Amount} >= 0 END
-                RETURNING gold, diamond, wallet_version
-            ), entry AS (
-                INSERT INTO wallet_ledger (entry_id, user_id, item, amount, balance_after, source, reference_id, quest_id, reason, actor_id, created_at)
-                SELECT {entryId}, {change.UserId}, {item}, {change.Amount}, CASE WHEN {gold} THEN w.gold ELSE w.diamond END,
-                       {source}, {change.ReferenceId}, {change.QuestId}, {change.Reason}, {change.ActorId}, {now}
-                FROM w
-            )
-            SELECT gold AS "Gold", diamond AS "Diamond", wallet_version AS "Version" FROM w
-            """).ToListAsync(cancellationToken);
-        if (rows.Count == 1)
-        {
-            return new WalletOutcome(rows[0], entryId, null);
-        }
-
-        // Nothing changed: say why, from the wallet as it is now.
-        var current = await db.GetWalletAsync(change.UserId, cancellationToken);
-        var refusal = current is null ? WalletRefusal.UserNotFound
-            : expectedVersion is { } expected && current.Version != expected ? WalletRefusal.StaleVersion
-            : change.Amount < 0 ? WalletRefusal.InsufficientFunds
-            : WalletRefusal.Overflow;
-        return WalletOutcome.Refused(refusal, current);
+        var wallets = await db.LockWalletsAsync([change.UserId], cancellationToken);
+        WalletWrite[] writes = [new(change, expectedVersion)];
+        var outcomes = WalletBatch.Decide(writes, wallets, () => Guid.CreateVersion7(now));
+        await db.WriteDecidedAsync(writes, outcomes, wallets, now, cancellationToken);
+        return outcomes[0];
     }
 
     public static async Task<WalletState?> GetWalletAsync(this AuthDbContext db, Guid userId, CancellationToken cancellationToken) =>

@@ -4,20 +4,20 @@ namespace QuestAspire.Bench;
 
 /// <summary>
 /// <c>scripts/bench.sh --profile</c>: samples one Processing.Worker replica's thread stacks with
-/// dotnet-trace (the repository's local tool) while the firehose runs, then prints the methods
-/// that were on the stacks the longest, exclusive and inclusive.
+/// dotnet-trace (the repository's local tool) while the firehose runs (<c>--wallet --profile</c>:
+/// Auth.Api's while the spends across players run), then prints the methods that were on the
+/// stacks the longest, exclusive and inclusive.
 /// </summary>
-public sealed class Profiler(string outputDirectory)
+public sealed class Profiler(string outputDirectory, string service = "Processing.Worker")
 {
-    private const string Worker = "Processing.Worker";
     private Process? _collect;
     private string? _trace;
 
     public void Start(TimeSpan duration)
     {
-        var pid = ProcessCpu.BusiestProcess(Worker);
+        var pid = ProcessCpu.BusiestProcess(service);
         Directory.CreateDirectory(outputDirectory);
-        _trace = Path.Combine(outputDirectory, $"processing-worker-{DateTime.UtcNow:yyyyMMdd-HHmmss}.nettrace");
+        _trace = Path.Combine(outputDirectory, $"{service.ToLowerInvariant().Replace('.', '-')}-{DateTime.UtcNow:yyyyMMdd-HHmmss}.nettrace");
         _collect = Process.Start(new ProcessStartInfo("dotnet",
             ["tool", "run", "dotnet-trace", "--", "collect", "-p", pid.ToString(System.Globalization.CultureInfo.InvariantCulture),
              "--profile", "dotnet-sampled-thread-time", "--duration", duration.ToString(@"dd\:hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture),
@@ -26,7 +26,7 @@ public sealed class Profiler(string outputDirectory)
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         }) ?? throw new InvalidOperationException("dotnet-trace did not start");
-        Console.WriteLine($"profiling {Worker} pid {pid} for {duration.TotalSeconds:F0} s into {_trace}");
+        Console.WriteLine($"profiling {service} pid {pid} for {duration.TotalSeconds:F0} s into {_trace}");
     }
 
     public async Task ReportAsync(CancellationToken cancellationToken)

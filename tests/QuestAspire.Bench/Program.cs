@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using QuestAspire.Bench;
 
-// scripts/bench.sh [--smoke|--profile|--scale|--wallet] runs this from the repository root; see docs/bench.md for what each line means.
+// scripts/bench.sh [--smoke|--profile|--scale|--wallet [--profile]] runs this from the repository root; see docs/bench.md for what each line means.
 var settings = args.Contains("--smoke") ? BenchSettings.Smoke
+    : args.Contains("--wallet") ? BenchSettings.Wallet with { ProfileDuration = args.Contains("--profile") ? TimeSpan.FromSeconds(20) : null }
     : args.Contains("--profile") ? BenchSettings.Profile
     : args.Contains("--scale") ? BenchSettings.Scale
-    : args.Contains("--wallet") ? BenchSettings.Wallet
     : BenchSettings.Full;
 if (args.SkipWhile(a => a != "--scale-events").Skip(1).FirstOrDefault() is { } scaleEvents)
 {

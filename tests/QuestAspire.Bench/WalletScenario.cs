@@ -38,7 +38,14 @@ public sealed class WalletScenario(BenchHost host, BenchApi api, BenchSettings s
         }
 
         var duration = settings.StepDuration;
+        var profiler = settings.ProfileDuration is not null ? new Profiler(Path.Combine(Path.GetTempPath(), "questaspire-bench-profiles"), "Auth.Api") : null;
+        profiler?.Start(settings.ProfileDuration!.Value);
         var many = await SpendAsync(auth, "wallet, many players", players, tokens, duration, cancellationToken);
+        if (profiler is not null)
+        {
+            await profiler.ReportAsync(cancellationToken);
+        }
+
         var hot = await SpendAsync(auth, "wallet, one hot player", players.Take(1).ToList(), tokens, duration, cancellationToken);
         await CheckAsync(auth, players, many.Spends + hot.Spends, cancellationToken);
         return [many, hot];
