@@ -38,6 +38,42 @@ public sealed class WalletTests(AppFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task OneKeySentSixteenTimesAtOnce_DebitsOnce_AndEveryAnswerIsTheFirst()
+    {
+        var (userId, _, token) = await _api.NewPlayerSignedInAsync(1);
+        await AdjustAsync(userId, "gold", 100, "test float");
+        var key = Guid.NewGuid().ToString();
+
+        // Concurrent requests with one key land in one group-committed batch or in consecutive ones: either way one is written.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ =>
+            SpendAsync(token, new { item = "gold", qty = 3, reason = "potion" }, key)));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
+        Assert.Single(answers.Select(a => a.Body.GetProperty("entry_id").GetGuid()).Distinct());
+        Assert.Single(answers, a => a.Replayed is null);
+        Assert.Single(await LedgerAsync(token, ""), e => e.GetProperty("source").GetString() == "spend");
+        Assert.Equal(97, (await QuestApiClient.GetAsync(_api.Auth, "/users/me/wallet", token)).GetProperty("gold").GetInt64());
+        await AssertLedgerExplainsAsync(userId);
+    }
+
+    [Fact]
+    public async Task ThirtyTwoConcurrentSpends_WithOneIfMatch_OneSpends_TheRestAre412()
+    {
+        var (userId, _, token) = await _api.NewPlayerSignedInAsync(1);
+        await AdjustAsync(userId, "gold", 100, "test float");
+        using var read = await QuestApiClient.SendAsync(_api.Auth, HttpMethod.Get, "/users/me/wallet", token);
+        var etag = read.Headers.ETag!.Tag;
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 32).Select(i =>
+            SpendAsync(token, new { item = "gold", qty = 1, reason = $"ticket {i}" }, key: Guid.NewGuid().ToString(), ifMatch: etag)));
+
+        Assert.Single(answers, a => a.Status == HttpStatusCode.OK);
+        Assert.Equal(31, answers.Count(a => a.Status == HttpStatusCode.PreconditionFailed));
+        Assert.Equal(99, (await QuestApiClient.GetAsync(_api.Auth, "/users/me/wallet", token)).GetProperty("gold").GetInt64());
+        await AssertLedgerExplainsAsync(userId);
+    }
+
+    [Fact]
     public async Task Spend_RetriedWithItsKey_AfterTheConnectionDroppedBeforeTheAnswer_DebitsOnce()
     {
         var (userId, _, token) = await _api.NewPlayerSignedInAsync(1);
