@@ -1,4 +1,5 @@
 using System.Text.Json;
+using QuestAspire.Quests;
 
 namespace QuestAspire.Web.Contracts;
 
@@ -82,21 +83,10 @@ public sealed record BacktestRequest(DraftQuest Quest, DateTimeOffset? From, Dat
 
 /// <summary>
 /// A quest that is not in the catalog: the catalog's quest fields with the reward itself in place
-/// of a reward id. Empty fields go as null so the worker names them (or gives them their defaults).
+/// of a reward id, its settings those of <see cref="QuestSettingsRequest"/>. Empty fields go as
+/// null so the worker names them (or gives them their defaults).
 /// </summary>
-public sealed record DraftQuest(
-    string? Name,
-    int? Streak,
-    int? Duplication,
-    string? EventType,
-    string? Kind,
-    int? Freezes,
-    string? Reset,
-    DateTimeOffset? StartsAt,
-    DateTimeOffset? EndsAt,
-    IReadOnlyList<Guid> PreconditionIds,
-    string? ValueMode,
-    DraftReward Reward);
+public sealed record DraftQuest(string? Name, int? Streak, int? Duplication, DraftReward Reward) : QuestSettingsRequest;
 
 public sealed record DraftReward(string? Item, int? Qty);
 

@@ -3,7 +3,8 @@ using System.Threading.Channels;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using QuestAspire.Web.Components.Pages;
+// Named so: inside QuestAspire.*, "Quests" is the QuestAspire.Quests namespace.
+using QuestsPage = QuestAspire.Web.Components.Pages.Quests;
 
 namespace QuestAspire.Web.ComponentTests;
 
@@ -53,7 +54,7 @@ public sealed class QuestsPageTests : BunitContext
     public void QuestsPage_APush_RefreshesTheCards_AndTheEventLogIsNotAskedAgain()
     {
         var api = Use();
-        var page = Render<Quests>();
+        var page = Render<QuestsPage>();
         page.WaitForAssertion(() => Assert.Equal("2 / 3", page.Find("[data-testid=progress]").TextContent));
         page.WaitForAssertion(() => Assert.Equal(1, _hub.Count));
         Assert.NotEmpty(page.FindAll("[data-testid=up-to-date]"));
@@ -73,7 +74,7 @@ public sealed class QuestsPageTests : BunitContext
         _progress = 3; // a completion whose claim Auth never stores
         Use();
         var processingSince = _time.GetUtcNow();
-        var page = Render<Quests>();
+        var page = Render<QuestsPage>();
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=processing]")));
 
         // Each time the page has armed its next look (after the refresh of the last one), the
@@ -89,8 +90,8 @@ public sealed class QuestsPageTests : BunitContext
             _time.Advance(due - _time.GetUtcNow());
         }
 
-        Assert.True(_time.GetUtcNow() - processingSince >= Quests.ProcessingPatience,
-            $"the sentence came after {(_time.GetUtcNow() - processingSince).TotalSeconds} s of processing, before {Quests.ProcessingPatience.TotalSeconds} s");
+        Assert.True(_time.GetUtcNow() - processingSince >= QuestsPage.ProcessingPatience,
+            $"the sentence came after {(_time.GetUtcNow() - processingSince).TotalSeconds} s of processing, before {QuestsPage.ProcessingPatience.TotalSeconds} s");
         page.WaitForAssertion(() => Assert.Contains("has not reached your rewards after 15 seconds", page.Find("[data-testid=processing-stuck]").TextContent, StringComparison.Ordinal));
         Assert.Empty(page.FindAll(".spinner"));
 
@@ -104,7 +105,7 @@ public sealed class QuestsPageTests : BunitContext
     public async Task QuestsPage_Disposed_Unsubscribes()
     {
         Use();
-        var page = Render<Quests>();
+        var page = Render<QuestsPage>();
         page.WaitForAssertion(() => Assert.Equal(1, _hub.Count));
 
         await DisposeComponentsAsync();
