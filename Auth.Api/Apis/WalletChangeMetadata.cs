@@ -2,7 +2,7 @@ using QuestAspire.Auth.Api.Contracts;
 
 namespace QuestAspire.Auth.Api.Apis;
 
-/// <summary>The OpenAPI answers of the endpoints that change a wallet (spend, adjust, refund): those of <c>WalletAnswers.ApplyAsync</c>.</summary>
+/// <summary>The OpenAPI answers of the endpoints that change a wallet (spend, adjust, refund): those of <c>WalletAnswers.Answer</c>, and 422 from the key.</summary>
 internal static class WalletChangeMetadata
 {
     /// <summary>
