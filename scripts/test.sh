@@ -16,6 +16,9 @@ status=${PIPESTATUS[0]}
 # The last "Test run summary" block of Microsoft.Testing.Platform holds the totals of all projects.
 count() { grep -E "^\s+$1: [0-9]+" "$log" | tail -n 1 | grep -oE '[0-9]+' || echo 0; }
 total=$(count total); failed=$(count failed); passed=$(count succeeded); skipped=$(count skipped)
+# A failure's report sits mid-stream among the services' logs: keep each one (its first lines) to
+# repeat just before the summary line, where a reader of the tail (CI shows only the tail) finds it.
+failures=$(grep -A 16 -E '^\s*failed [A-Za-z_]' "$log" | cut -c 1-300)
 rm -f "$log"
 
 if [ "$total" -eq 0 ]; then
@@ -38,6 +41,10 @@ else
   status=1
 fi
 
+if [ -n "$failures" ]; then
+  echo "failed tests, each with the first lines of its report:"
+  echo "$failures"
+fi
 summary="tests: $passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"
 echo "$summary"
