@@ -205,12 +205,11 @@ public static class Idempotency
             return keyError;
         }
 
-        var key = identified?.Key;
         return await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            if (key is null)
+            if (identified is null)
             {
                 var unkeyed = await write(ct);
                 if (IsSuccess(unkeyed))
@@ -222,15 +221,9 @@ public static class Idempotency
             }
 
             // Waits for a transaction holding the same key; then the row is there and is answered.
-            var claimed = await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO idempotency_keys (scope, key, request_hash, status_code, body, created_at)
-                VALUES ({scope}, {key}, {identified!.Hash}, 0, {Array.Empty<byte>()}, {time.GetUtcNow()})
-                ON CONFLICT (scope, key) DO NOTHING
-                """, ct);
-            if (claimed == 0)
+            if ((await ClaimKeysAsync(db, [identified], time.GetUtcNow(), ct))[0] is { } replayed)
             {
-                var stored = await db.Set<IdempotencyRecord>().AsNoTracking().SingleAsync(r => r.Scope == scope && r.Key == key, ct);
-                return Replay(stored, identified);
+                return replayed;
             }
 
             await transaction.CreateSavepointAsync(WriteSavepoint, ct);
@@ -245,14 +238,10 @@ public static class Idempotency
                 await transaction.RollbackToSavepointAsync(WriteSavepoint, ct);
             }
 
-            var answer = await CaptureAsync(result, http);
-            await db.Database.ExecuteSqlAsync($"""
-                UPDATE idempotency_keys
-                SET status_code = {answer.StatusCode}, content_type = {answer.ContentType}, body = {answer.Body}, etag = {answer.ETag}, location = {answer.Location}
-                WHERE scope = {scope} AND key = {key}
-                """, ct);
+            var (record, answer) = await KeepAsync(result, http);
+            await StoreAnswersAsync(db, [(identified, record)], ct);
             await transaction.CommitAsync(ct);
-            return new StoredAnswer(answer, replayed: false);
+            return answer;
         }, cancellationToken);
     }
 

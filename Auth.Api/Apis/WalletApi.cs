@@ -133,7 +133,6 @@ internal static class WalletAnswers
         if (outcome.Applied)
         {
             services.Telemetry.WalletChanged(change);
-            services.Logger.LogInformation("Wallet of {UserId}: {Amount} {Item} ({Source}) by {ActorId}", change.UserId, change.Amount, change.Item, change.Source, change.ActorId);
         }
 
         return Answer(change, outcome);

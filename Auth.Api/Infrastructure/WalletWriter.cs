@@ -100,10 +100,6 @@ public sealed class WalletWriter : IAsyncDisposable
             foreach (var change in applied)
             {
                 _telemetry.WalletChanged(change);
-                if (change.Source != LedgerSource.Spend)
-                {
-                    _logger.LogInformation("Wallet of {UserId}: {Amount} {Item} ({Source}) by {ActorId}", change.UserId, change.Amount, change.Item, change.Source, change.ActorId);
-                }
             }
 
             for (var i = 0; i < batch.Count; i++)
