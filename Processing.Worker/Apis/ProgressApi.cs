@@ -140,18 +140,19 @@ public static class ProgressApi
             return TypedResults.Forbid();
         }
 
-        return TypedResults.ServerSentEvents(ProgressEventsAsync(hub.Subscribe(id), timeProvider, cancellationToken, lifetime.ApplicationStopping));
+        return TypedResults.ServerSentEvents(ProgressEventsAsync(hub, id, timeProvider, cancellationToken, lifetime.ApplicationStopping));
     }
 
-    // Subscribed before the first item, so nothing committed after "ready" is missed. Ends without
-    // an exception when the request or the app ends: a stream that ends is not an error.
+    // Subscribed (when the stream is first read) before the first item, so nothing committed after
+    // "ready" is missed. Ends without an exception when the request or the app ends: a stream that
+    // ends is not an error.
     private static async IAsyncEnumerable<SseItem<string>> ProgressEventsAsync(
-        ProgressHub.ProgressSubscription subscription, TimeProvider timeProvider, CancellationToken requestAborted, CancellationToken stopping,
+        ProgressHub hub, Guid id, TimeProvider timeProvider, CancellationToken requestAborted, CancellationToken stopping,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        using var _ = subscription;
+        using var subscription = hub.Subscribe(id);
         using var end = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, stopping, cancellationToken);
-        var userId = subscription.UserId.ToString();
+        var userId = id.ToString();
         yield return new SseItem<string>(userId, ReadyEvent);
         while (!end.IsCancellationRequested)
         {
