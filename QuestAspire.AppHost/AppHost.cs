@@ -62,9 +62,8 @@ var processingWorker = builder.AddProject<Projects.Processing_Worker>(ResourceNa
     .WithProgressRebuild(jwtSigningKey)
     .WithApiReference();
 
-// RabbitMQ only for the progress pushes (ProgressChanged): no WaitFor, the Web runs without it.
+// No broker and no database: the Web hears of progress from the worker's progress stream.
 builder.AddProject<Projects.Web>(ResourceNames.Web)
-    .WithReference(rabbitmq)
     .WithReference(authApi).WaitFor(authApi)
     .WithReference(catalogApi).WaitFor(catalogApi)
     .WithReference(processingWorker).WaitFor(processingWorker)

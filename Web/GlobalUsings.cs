@@ -1,4 +1,3 @@
 global using QuestAspire.ServiceDefaults;
 global using QuestAspire.ServiceDefaults.Authentication;
 global using QuestAspire.Web.Extensions;
-global using QuestAspire.Web.IntegrationEvents;

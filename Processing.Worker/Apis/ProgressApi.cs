@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -19,7 +21,18 @@ public static class ProgressApi
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 100;
 
-    /// <summary>Maps <c>GET /api/users/{id}/progress</c> and <c>GET /api/users/{id}/events</c>; both need a valid token.</summary>
+    /// <summary>The progress stream's event types: subscribed (first), the player's progress changed, and the heartbeat.</summary>
+    public const string ReadyEvent = "ready";
+    public const string ChangedEvent = "changed";
+    public const string HeartbeatEvent = "heartbeat";
+
+    /// <summary>
+    /// How often an idle progress stream sends a heartbeat: a write to a connection that is gone
+    /// fails and ends the stream here, and a client that hears nothing for longer knows its stream is dead.
+    /// </summary>
+    public static readonly TimeSpan StreamHeartbeat = TimeSpan.FromSeconds(15);
+
+    /// <summary>Maps <c>GET /api/users/{id}/progress</c> (and its stream), <c>/events</c> and a quest's <c>/explain</c>; all need a valid token.</summary>
     public static RouteGroupBuilder MapProgressApi(this IEndpointRouteBuilder app)
     {
         // {id:guid}: a malformed id matches no route (404) rather than reaching a handler.
@@ -29,6 +42,9 @@ public static class ProgressApi
             .WithSummary("A player's progress on every quest in its current period")
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        api.MapGet("/progress/stream", StreamProgress).WithName("StreamQuestProgress")
+            .WithSummary("Server-sent events: `ready` once subscribed, `changed` each time the player's progress changed, `heartbeat` every 15 s")
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         api.MapGet("/events", GetEventsAsync).WithName("GetEvents")
             .WithSummary("A player's event log, newest first, a page at a time")
             .ProducesProblem(StatusCodes.Status403Forbidden);
@@ -109,6 +125,49 @@ public static class ProgressApi
             .OrderBy(p => p.QuestName, StringComparer.Ordinal)
             .ThenBy(p => p.QuestId)
             .ToList());
+    }
+
+    /// <summary>
+    /// The player's progress notifications as they reach this replica (every replica hears every
+    /// <c>ProgressChanged</c>): no data, only "look again", so a client refreshes on <c>changed</c>
+    /// and, after a reconnection, once on <c>ready</c>. It ends when the client goes or the app stops.
+    /// </summary>
+    public static Results<ServerSentEventsResult<string>, ForbidHttpResult> StreamProgress(
+        Guid id, ClaimsPrincipal user, ProgressHub hub, TimeProvider timeProvider, IHostApplicationLifetime lifetime, CancellationToken cancellationToken)
+    {
+        if (!CanRead(user, id))
+        {
+            return TypedResults.Forbid();
+        }
+
+        return TypedResults.ServerSentEvents(ProgressEventsAsync(hub, id, timeProvider, cancellationToken, lifetime.ApplicationStopping));
+    }
+
+    // Subscribed (when the stream is first read) before the first item, so nothing committed after
+    // "ready" is missed. Ends without an exception when the request or the app ends: a stream that
+    // ends is not an error.
+    private static async IAsyncEnumerable<SseItem<string>> ProgressEventsAsync(
+        ProgressHub hub, Guid id, TimeProvider timeProvider, CancellationToken requestAborted, CancellationToken stopping,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var subscription = hub.Subscribe(id);
+        using var end = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, stopping, cancellationToken);
+        var userId = id.ToString();
+        yield return new SseItem<string>(userId, ReadyEvent);
+        while (!end.IsCancellationRequested)
+        {
+            bool changed;
+            try
+            {
+                changed = await subscription.WaitAsync(StreamHeartbeat, timeProvider, end.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                yield break;
+            }
+
+            yield return changed ? new SseItem<string>(userId, ChangedEvent) : new SseItem<string>("", HeartbeatEvent);
+        }
     }
 
     public static async Task<Results<Ok<PagedResponse<EventResponse>>, ValidationProblem, ForbidHttpResult>> GetEventsAsync(

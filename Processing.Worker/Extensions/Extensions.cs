@@ -9,7 +9,7 @@ namespace QuestAspire.Processing.Worker.Extensions;
 
 public static class Extensions
 {
-    /// <summary>Adds the read API, the database (migrated at start), the in-memory quest catalog, the outbox and the event consumer.</summary>
+    /// <summary>Adds the read API, the database (migrated at start), the in-memory quest catalog, the outbox, the event consumer and the progress streams' hub.</summary>
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddApiDefaults();
@@ -68,5 +68,16 @@ public static class Extensions
                 options.PrefetchCount = 2000;
                 options.MaxBatchSize = 1000;
             });
+
+        // The progress streams: a player's stream may be open on a replica other than the one that
+        // counted their events, so every replica hears every ProgressChanged on a queue of its own
+        // (processing-progress.{instance}, exclusive, gone with the process).
+        builder.Services.AddSingleton<ProgressHub>();
+        builder.AddEventConsumer<ProgressChangedHandler>(EventNames.ProcessingProgressQueue, [EventNames.ProgressChanged], options =>
+        {
+            options.Broadcast = true;
+            options.PrefetchCount = 100;
+            options.MaxBatchSize = 100;
+        });
     }
 }

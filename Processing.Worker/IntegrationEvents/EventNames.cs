@@ -14,7 +14,10 @@ public static class EventNames
 
     public const string QuestCompleted = "QuestCompleted";
 
-    /// <summary>The worker committed events of these players: data <c>{ user_ids: [...] }</c>. The Web pushes fresh progress to their open pages.</summary>
+    /// <summary>
+    /// The worker committed events of these players: data <c>{ user_ids: [...] }</c>. Published by the
+    /// replica that committed them, consumed by every replica, whose progress streams tell the open pages.
+    /// </summary>
     public const string ProgressChanged = "ProgressChanged";
 
     /// <summary>Catalog.Api published a quest's whole definition (with its reward) at a new catalog version.</summary>
@@ -28,4 +31,7 @@ public static class EventNames
 
     /// <summary>Catalog events, one queue per replica (<c>{name}.{instance}</c>) so each keeps its own full copy.</summary>
     public const string ProcessingCatalogQueue = "processing-catalog";
+
+    /// <summary><see cref="ProgressChanged"/> for the progress streams, one queue per replica (<c>{name}.{instance}</c>).</summary>
+    public const string ProcessingProgressQueue = "processing-progress";
 }

@@ -1,12 +1,14 @@
 using System.Threading.Channels;
+using QuestAspire.Processing.Worker.IntegrationEvents.Events;
 
 namespace QuestAspire.Processing.Worker.Services;
 
 /// <summary>
 /// Tells open pages whose progress changed: the event handler hands over the players of each
 /// committed batch, and a background loop publishes them as <c>ProgressChanged</c> notifications
-/// (several batches in one when they pile up). Best effort by design: a lost notification costs
-/// a page one refresh interval, and nothing here can slow or fail the batch that caused it.
+/// (several batches in one when they pile up) to every replica's <see cref="ProgressHub"/>, which
+/// holds the progress streams open on it. Best effort by design: a lost notification costs a page
+/// one refresh interval, and nothing here can slow or fail the batch that caused it.
 /// </summary>
 public sealed class ProgressNotifier(EventPublisher publisher, TimeProvider timeProvider, ILogger<ProgressNotifier> logger) : BackgroundService
 {
@@ -41,7 +43,7 @@ public sealed class ProgressNotifier(EventPublisher publisher, TimeProvider time
             {
                 foreach (var chunk in users.Chunk(MaxUsersPerNotification))
                 {
-                    var notification = IntegrationEvent.Create(EventNames.ProgressChanged, SystemActor, timeProvider.GetUtcNow(), new { user_ids = chunk });
+                    var notification = IntegrationEvent.Create(EventNames.ProgressChanged, SystemActor, timeProvider.GetUtcNow(), new ProgressChangedData(chunk));
                     await publisher.NotifyAsync(MessagingNames.EventsExchange, notification, stoppingToken);
                 }
             }

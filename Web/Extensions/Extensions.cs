@@ -2,10 +2,8 @@ using System.Net;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Http.Resilience;
-using QuestAspire.EventBus;
 using QuestAspire.ServiceDefaults.Api;
 using QuestAspire.ServiceDefaults.Telemetry;
-using QuestAspire.Web.IntegrationEvents.Handlers;
 using QuestAspire.Web.Services;
 
 namespace QuestAspire.Web.Extensions;
@@ -65,7 +63,7 @@ public static class Extensions
         builder.Services.AddHttpClient<ProcessingClient>(http => http.BaseAddress = ServiceUri(ResourceNames.ProcessingWorker));
         builder.Services.AddHttpClient<SystemStatusClient>();
 
-        builder.AddProgressPush();
+        builder.AddProgressStream();
         builder.Services.AddChartComponents();
     }
 
@@ -77,20 +75,22 @@ public static class Extensions
     public static IServiceCollection AddChartComponents(this IServiceCollection services) =>
         services.AddScoped<Radzen.TooltipService>();
 
-    // The worker's ProgressChanged notifications, on a queue of this replica's own
-    // (web-progress.{instance}, exclusive, gone with the process): every replica hears of every
-    // player, and raises it for the pages open on it. The broker is optional for the Web: without
-    // it pages still refresh on their slow timer, so its health check is not the Web's readiness.
-    private static void AddProgressPush(this IHostApplicationBuilder builder)
+    // The worker's progress stream, one per open Quests page. Its own client, without the standard
+    // resilience handler: its total and attempt timeouts would cut a stream meant to last, and its
+    // retries would hide the breaks ProgressStream reconnects after (with its own backoff, and a
+    // refresh). No HttpClient timeout either: ProgressStream gives up on a silent stream itself.
+    private static void AddProgressStream(this IHostApplicationBuilder builder)
     {
-        builder.AddRabbitMQClient(ResourceNames.RabbitMQ, settings => settings.DisableHealthChecks = true);
-        builder.Services.AddSingleton<ProgressHub>();
-        builder.AddEventConsumer<ProgressChangedHandler>(EventNames.WebProgressQueue, [EventNames.ProgressChanged], options =>
+        var stream = builder.Services.AddHttpClient<ProgressStream>(http =>
         {
-            options.Broadcast = true;
-            options.PrefetchCount = 100;
-            options.MaxBatchSize = 100;
+            http.BaseAddress = ServiceUri(ResourceNames.ProcessingWorker);
+            http.Timeout = Timeout.InfiniteTimeSpan;
         });
+        // The package's one way to take the default handler off a single client; marked for
+        // evaluation (EXTEXP0001): if it changes, the Web's build says so.
+#pragma warning disable EXTEXP0001
+        stream.RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
     }
 
     // Service discovery resolves these names to the endpoints the AppHost gave each service.

@@ -83,7 +83,7 @@ public sealed class DeadLetterTests(AppFixture fixture) : IAsyncDisposable
         Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
 
         var worker = await QuestApiClient.GetAsync(_rig.Api.Processing, "/api/admin/dead-letters", admin);
-        Assert.Equal(["processing-catalog", "processing-events"], worker.EnumerateArray().Select(q => q.GetProperty("queue").GetString()).Order());
+        Assert.Equal(["processing-catalog", "processing-events", "processing-progress"], worker.EnumerateArray().Select(q => q.GetProperty("queue").GetString()).Order());
     }
 
     private async Task<Dictionary<string, long>> DeadLettersAsync(string admin) =>

@@ -77,6 +77,7 @@ public sealed class OpenApiTests(AppFixture fixture)
             // A player's bearer token or the apps' service key: both are documented, neither is RequireAuthorization.
             new("POST", "/api/events", Access.Player, 202, 400, 401, 403, 422),
             new("GET", "/api/users/{id}/progress", Access.Player, 200, 401, 403, 503),
+            new("GET", "/api/users/{id}/progress/stream", Access.Player, 200, 401, 403),
             new("GET", "/api/users/{id}/events", Access.Player, 200, 400, 401, 403),
             new("GET", "/api/users/{id}/quests/{questId}/explain", Access.Player, 200, 401, 403, 404, 503),
             new("POST", "/api/admin/backtest", Access.Admin, 200, 400, 401, 403),

@@ -110,7 +110,7 @@ public sealed class PlatformTests(AppFixture fixture)
         // Auth needs nothing of Catalog: a QuestCompleted carries the reward it pays.
         Assert.Equal([ResourceNames.AuthDb, ResourceNames.RabbitMQ], References(ResourceNames.AuthApi));
         Assert.Equal([ResourceNames.CatalogApi, ResourceNames.ProcessingDb, ResourceNames.RabbitMQ], References(ResourceNames.ProcessingWorker));
-        // The Web hears of progress from the broker (ProgressChanged) to push it to open pages.
-        Assert.Equal([ResourceNames.AuthApi, ResourceNames.CatalogApi, ResourceNames.ProcessingWorker, ResourceNames.RabbitMQ], References(ResourceNames.Web));
+        // No broker for the Web: it hears of progress from the worker's progress stream.
+        Assert.Equal([ResourceNames.AuthApi, ResourceNames.CatalogApi, ResourceNames.ProcessingWorker], References(ResourceNames.Web));
     }
 }

@@ -16,7 +16,7 @@ public sealed partial class ServiceDeploymentTests(GeneratedManifests generated)
         { "auth-api", ["ConnectionStrings__authdb", "ConnectionStrings__rabbitmq", "Jwt__SigningKey", "Auth__AdminPassword"] },
         { "catalog-api", ["ConnectionStrings__catalogdb", "ConnectionStrings__rabbitmq", "ConnectionStrings__redis", "Jwt__SigningKey"] },
         { "processing-worker", ["ConnectionStrings__processingdb", "ConnectionStrings__rabbitmq", "services__catalog-api__http__0", "Jwt__SigningKey"] },
-        { "web", ["ConnectionStrings__rabbitmq", "services__auth-api__http__0", "services__catalog-api__http__0", "services__processing-worker__http__0"] },
+        { "web", ["services__auth-api__http__0", "services__catalog-api__http__0", "services__processing-worker__http__0"] },
     };
 
     [Fact]

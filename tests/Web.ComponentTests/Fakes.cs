@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using QuestAspire.ServiceDefaults.Api;
 using QuestAspire.ServiceDefaults.Telemetry;
 
@@ -73,6 +75,9 @@ public static class TestServices
         services.AddScoped(sp => new AuthClient(Client(api, "auth-api"), sp.GetRequiredService<UserSession>(), Telemetry));
         services.AddScoped(sp => new CatalogClient(Client(api, "catalog-api"), sp.GetRequiredService<UserSession>()));
         services.AddScoped(sp => new ProcessingClient(Client(api, "processing-worker"), sp.GetRequiredService<UserSession>()));
+        // A clock of its own, never moved: a page test does not break streams (ProgressStreamTests do).
+        services.AddScoped(sp => new ProgressStream(Client(api, "processing-worker"), sp.GetRequiredService<UserSession>(),
+            new FakeTimeProvider(), NullLogger<ProgressStream>.Instance));
         return services;
     }
 

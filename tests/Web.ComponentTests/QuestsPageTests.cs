@@ -1,7 +1,6 @@
 using System.Net;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Components;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 // Named so: inside QuestAspire.*, "Quests" is the QuestAspire.Quests namespace.
 using QuestsPage = QuestAspire.Web.Components.Pages.Quests;
@@ -17,7 +16,7 @@ public sealed class QuestsPageTests : BunitContext
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     private readonly PageClock _time = new(TestServices.Player.SignedInAt.AddSeconds(2));
-    private readonly ProgressHub _hub = new(NullLogger<ProgressHub>.Instance);
+    private readonly FakeProgressStreams _streams = new();
     private volatile bool _claimStored;
     private volatile int _progress = 2;
 
@@ -28,6 +27,11 @@ public sealed class QuestsPageTests : BunitContext
         var api = new FakeApi(async request =>
         {
             await Task.Yield();
+            if (FakeProgressStreams.IsStream(request))
+            {
+                return await _streams.AnswerAsync(request);
+            }
+
             var path = request.RequestUri!.AbsolutePath;
             object body = path switch
             {
@@ -45,23 +49,22 @@ public sealed class QuestsPageTests : BunitContext
         });
         Services.AddWebClients(api);
         Services.AddSingleton<TimeProvider>(_time);
-        Services.AddSingleton(_hub);
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         return api;
     }
 
     [Fact]
-    public void QuestsPage_APush_RefreshesTheCards_AndTheEventLogIsNotAskedAgain()
+    public async Task QuestsPage_APush_RefreshesTheCards_AndTheEventLogIsNotAskedAgain()
     {
         var api = Use();
         var page = Render<QuestsPage>();
         page.WaitForAssertion(() => Assert.Equal("2 / 3", page.Find("[data-testid=progress]").TextContent));
-        page.WaitForAssertion(() => Assert.Equal(1, _hub.Count));
+        page.WaitForAssertion(() => Assert.Equal(1, _streams.Open));
         Assert.NotEmpty(page.FindAll("[data-testid=up-to-date]"));
 
         _progress = 3;
         _claimStored = true;
-        _hub.Publish([TestServices.Player.UserId]);
+        await _streams.Latest.SendAsync(ProgressStream.ChangedEvent);
 
         page.WaitForAssertion(() => Assert.Equal("0 / 3", page.Find("[data-testid=progress]").TextContent));
         Assert.Equal("1 / 2", page.Find("[data-testid=completions]").TextContent);
@@ -69,7 +72,7 @@ public sealed class QuestsPageTests : BunitContext
     }
 
     [Fact]
-    public void QuestsPage_AClaimThatDoesNotArrive_EndsTheSpinnerWithASentenceAfter15Seconds()
+    public async Task QuestsPage_AClaimThatDoesNotArrive_EndsTheSpinnerWithASentenceAfter15Seconds()
     {
         _progress = 3; // a completion whose claim Auth never stores
         Use();
@@ -96,21 +99,26 @@ public sealed class QuestsPageTests : BunitContext
         Assert.Empty(page.FindAll(".spinner"));
 
         // It still comes when it comes: the next look finds it.
+        page.WaitForAssertion(() => Assert.Equal(1, _streams.Open));
         _claimStored = true;
-        _hub.Publish([TestServices.Player.UserId]);
+        await _streams.Latest.SendAsync(ProgressStream.ChangedEvent);
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=up-to-date]")));
     }
 
     [Fact]
-    public async Task QuestsPage_Disposed_Unsubscribes()
+    public async Task QuestsPage_Disposed_ClosesItsStream()
     {
-        Use();
+        var api = Use();
         var page = Render<QuestsPage>();
-        page.WaitForAssertion(() => Assert.Equal(1, _hub.Count));
+        page.WaitForAssertion(() => Assert.Equal(1, _streams.Open));
+        var stream = _streams.Latest;
 
         await DisposeComponentsAsync();
 
-        Assert.Equal(0, _hub.Count);
+        await stream.WhenClosedAsync(Patience); // the page's progress stream is given up when the page goes away
+        Assert.Equal($"Bearer {TestServices.Player.AccessToken}", stream.Request.Headers.Authorization?.ToString());
+        Assert.Equal($"/api/users/{TestServices.Player.UserId}/progress/stream", stream.Request.RequestUri!.AbsolutePath);
+        Assert.Single(api.Requests, FakeProgressStreams.IsStream);
     }
 
     /// <summary>A fake clock that says when the page arms a timer (its next look) and when that timer is due.</summary>
