@@ -105,15 +105,17 @@ public static class ProgressApi
             var streak = quest.Kind == QuestKind.DailyStreak ? row?.StreakOn(quest, today) ?? (0, quest.Freezes) : ((int, int)?)null;
             return new QuestProgressResponse(questId, quest.Name, streak?.Item1 ?? row?.Progress ?? 0, quest.Streak, row?.Completions ?? 0, quest.Duplication, row?.UpdatedAt)
             {
-                EventType = quest.EventType,
-                Kind = quest.Kind == QuestKind.DailyStreak ? "daily_streak" : "count",
-                ValueMode = quest.ValueMode == ValueMode.Sum ? "sum" : "count",
-                Reset = quest.Reset.Text,
+                Settings = new QuestSettingsInput(
+                    quest.EventType,
+                    quest.Kind == QuestKind.DailyStreak ? QuestSettings.DailyStreakKind : QuestSettings.CountKind,
+                    quest.Kind == QuestKind.DailyStreak ? quest.Freezes : null,
+                    quest.Reset.Text,
+                    quest.StartsAt,
+                    quest.EndsAt,
+                    quest.PreconditionIds,
+                    quest.ValueMode == ValueMode.Sum ? QuestSettings.SumMode : QuestSettings.CountMode),
                 PeriodEndsAt = periods[questId].End,
-                StartsAt = quest.StartsAt,
-                EndsAt = quest.EndsAt,
                 StreakDays = streak?.Item1,
-                Freezes = quest.Kind == QuestKind.DailyStreak ? quest.Freezes : null,
                 FreezesLeft = streak?.Item2,
                 Locked = unmet.Count > 0,
                 LockedBy = unmet,

@@ -8,8 +8,10 @@ namespace QuestAspire.Processing.Worker.Contracts;
 /// <c>progress</c> toward <c>streak</c> (events, days or a sum), <c>completions</c> of at most
 /// <c>duplication</c> in the period, and what the card shows: <c>period_ends_at</c> for a quest
 /// that resets, <c>streak_days</c> and <c>freezes_left</c> for a daily streak, and <c>locked</c>
-/// with the unmet preconditions in <c>locked_by</c>. The quest's fields are null for a quest the
-/// catalog no longer knows; <c>updated_at</c> is null before the first counted event.
+/// with the unmet preconditions in <c>locked_by</c>. The quest's settings are those of the catalog
+/// (<see cref="QuestSettingsRequest"/>, flat in the JSON after the progress fields), all null for a
+/// quest the catalog no longer knows, <c>freezes</c> null for a quest that is not a daily streak;
+/// <c>updated_at</c> is null before the first counted event.
 /// </summary>
 public sealed record QuestProgressResponse(
     Guid QuestId,
@@ -18,25 +20,11 @@ public sealed record QuestProgressResponse(
     int? Streak,
     int Completions,
     int? Duplication,
-    DateTimeOffset? UpdatedAt)
+    DateTimeOffset? UpdatedAt) : QuestSettingsRequest
 {
-    public string? EventType { get; init; }
-
-    public string? Kind { get; init; }
-
-    public string? ValueMode { get; init; }
-
-    public string? Reset { get; init; }
-
     public DateTimeOffset? PeriodEndsAt { get; init; }
 
-    public DateTimeOffset? StartsAt { get; init; }
-
-    public DateTimeOffset? EndsAt { get; init; }
-
     public int? StreakDays { get; init; }
-
-    public int? Freezes { get; init; }
 
     public int? FreezesLeft { get; init; }
 

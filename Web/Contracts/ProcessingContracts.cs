@@ -7,7 +7,9 @@ namespace QuestAspire.Web.Contracts;
 
 /// <summary>
 /// A user's progress on one quest in its current period (in the player's time zone); name,
-/// streak and duplication are null for a quest the catalog no longer knows. For a daily streak,
+/// streak, duplication and the settings are null for a quest the catalog no longer knows. The
+/// settings are the worker's view of the quest (<see cref="QuestSettingsRequest"/>, as the
+/// catalog's quest carries them; <c>freezes</c> only for a daily streak). For a daily streak,
 /// <see cref="Progress"/> is the days so far. A sum quest's progress may pass 2^31.
 /// </summary>
 public sealed record QuestProgress(
@@ -17,27 +19,12 @@ public sealed record QuestProgress(
     int? Streak,
     int Completions,
     int? Duplication,
-    DateTimeOffset? UpdatedAt)
+    DateTimeOffset? UpdatedAt) : QuestSettingsRequest
 {
-    public string? EventType { get; init; }
-
-    public string? Kind { get; init; }
-
-    public string? ValueMode { get; init; }
-
-    /// <summary>null, <c>daily</c>, <c>weekly</c> or a cron expression.</summary>
-    public string? Reset { get; init; }
-
     /// <summary>When the current period ends (the next reset); null for a quest without one.</summary>
     public DateTimeOffset? PeriodEndsAt { get; init; }
 
-    public DateTimeOffset? StartsAt { get; init; }
-
-    public DateTimeOffset? EndsAt { get; init; }
-
     public int? StreakDays { get; init; }
-
-    public int? Freezes { get; init; }
 
     public int? FreezesLeft { get; init; }
 

@@ -64,61 +64,6 @@ public sealed class QuestKindsTests(AppFixture fixture) : IAsyncDisposable
     }
 
     [Fact]
-    public async Task ServiceKey_ReportsForAnyPlayer_AWrongKeyIsRefused()
-    {
-        var type = NewEventType();
-        var questId = await CreateQuestAsync(new { event_type = type }, streak: 1, duplication: 1);
-        var (userId, _, token) = await _api.NewPlayerSignedInAsync(signIns: 1);
-
-        using (var wrong = await SendWithKeyAsync("not-the-key", new { event_id = Guid.NewGuid(), event_type = type, occurred_at = Now, user_id = userId }))
-        {
-            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
-        }
-
-        using (var right = await SendWithKeyAsync(TestAppHost.EventsServiceKey, new { event_id = Guid.NewGuid(), event_type = type, occurred_at = Now, user_id = userId, value = 3 }))
-        {
-            await QuestApiClient.EnsureStatusAsync(right, HttpStatusCode.Accepted);
-        }
-
-        await ProgressOfAsync(userId, token, questId, p => p.GetProperty("completions").GetInt32() == 1);
-    }
-
-    public static TheoryData<string, string> BadEvents => new()
-    {
-        { """{"event_type":"match_won","occurred_at":"2026-12-01T10:00:00Z"}""", "event_id" },
-        { """{"event_id":"0199a8f0-0000-7000-8000-0000000000aa","occurred_at":"2026-12-01T10:00:00Z"}""", "event_type" },
-        { """{"event_id":"0199a8f0-0000-7000-8000-0000000000aa","event_type":"Match Won!","occurred_at":"2026-12-01T10:00:00Z"}""", "event_type" },
-        { """{"event_id":"0199a8f0-0000-7000-8000-0000000000aa","event_type":"sign_in","occurred_at":"2026-12-01T10:00:00Z"}""", "event_type" },
-        { """{"event_id":"0199a8f0-0000-7000-8000-0000000000aa","event_type":"match_won"}""", "occurred_at" },
-        { """{"event_id":"0199a8f0-0000-7000-8000-0000000000aa","event_type":"match_won","occurred_at":"2999-01-01T00:00:00Z"}""", "occurred_at" },
-        { """{"event_id":"0199a8f0-0000-7000-8000-0000000000aa","event_type":"match_won","occurred_at":"2026-12-01T10:00:00Z","value":0}""", "value" },
-        { """{"event_id":"0199a8f0-0000-7000-8000-0000000000aa","event_type":"match_won","occurred_at":"2026-12-01T10:00:00Z","user_id":"0199a8f0-0000-7000-8000-0000000000bb"}""", "user_id" },
-    };
-
-    [Theory]
-    [MemberData(nameof(BadEvents))]
-    public async Task BadEvent_IsAValidationProblemNamingTheField_AndNothingIsLogged(string body, string field)
-    {
-        var (userId, _, token) = await _api.NewPlayerSignedInAsync(signIns: 1);
-
-        using var response = await QuestApiClient.SendAsync(_api.Processing, HttpMethod.Post, "/api/events", token, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
-        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"the problem should name {field}: {problem}");
-        Assert.DoesNotContain(await _api.GetEventsAsync(userId, token), e => e.GetProperty("event_type").GetString() == "match_won");
-    }
-
-    [Fact]
-    public async Task NoToken_IsUnauthorized()
-    {
-        using var response = await QuestApiClient.SendAsync(_api.Processing, HttpMethod.Post, "/api/events", token: null,
-            JsonContent.Create(new { event_id = Guid.NewGuid(), event_type = "match_won", occurred_at = Now }));
-
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-    }
-
-    [Fact]
     public async Task DailyStreak_ThreeDaysInARowComplete_AMissedDayWithoutAFreezeStartsAgain()
     {
         var type = NewEventType();
@@ -348,13 +293,6 @@ public sealed class QuestKindsTests(AppFixture fixture) : IAsyncDisposable
     {
         using var response = await QuestApiClient.SendAsync(_api.Processing, HttpMethod.Post, "/api/events", token, JsonContent.Create(body));
         await QuestApiClient.EnsureStatusAsync(response, HttpStatusCode.Accepted);
-    }
-
-    private async Task<HttpResponseMessage> SendWithKeyAsync(string key, object body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/events") { Content = JsonContent.Create(body) };
-        request.Headers.Add("X-Service-Key", key);
-        return await _api.Processing.SendAsync(request, Ct).WaitAsync(QuestApiClient.RequestTimeout, Ct);
     }
 
     private async Task<JsonElement> ProgressOfAsync(Guid userId, string token, Guid questId, Func<JsonElement, bool> condition) =>

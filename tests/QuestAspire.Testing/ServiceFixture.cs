@@ -19,7 +19,7 @@ public abstract class ServiceFixture<TEntryPoint> : IAsyncLifetime
 
     private readonly string _stateDirectory = TestAppHost.NewStateDirectory();
     private DistributedApplication? _infrastructure;
-    private Factory? _factory;
+    private Factory<TEntryPoint>? _factory;
 
     /// <summary>The connection strings the service reads (<c>ConnectionStrings:&lt;name&gt;</c>), by resource name.</summary>
     protected abstract IReadOnlyList<string> ConnectionStringNames { get; }
@@ -39,6 +39,39 @@ public abstract class ServiceFixture<TEntryPoint> : IAsyncLifetime
     /// <summary>Settings beyond the connection strings and the signing key.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string>> Settings() => [];
 
+    /// <summary>
+    /// Starts, before the service, another service it cannot start without (on the same
+    /// infrastructure, in this process too; see <see cref="StartKestrelAsync{TOther}"/>), and
+    /// answers the settings that point the service at it. None by default.
+    /// </summary>
+    protected virtual Task<IEnumerable<KeyValuePair<string, string>>> StartDependenciesAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IEnumerable<KeyValuePair<string, string>>>([]);
+
+    /// <summary>Stops what <see cref="StartDependenciesAsync"/> started (after the service has stopped).</summary>
+    protected virtual ValueTask DisposeDependenciesAsync() => ValueTask.CompletedTask;
+
+    /// <summary>A connection string of the infrastructure, by resource name.</summary>
+    protected async Task<string> ConnectionStringAsync(string name, CancellationToken cancellationToken)
+    {
+        var infrastructure = _infrastructure ?? throw new InvalidOperationException("The infrastructure has not started.");
+        var value = await infrastructure.GetConnectionStringAsync(name, cancellationToken);
+        return string.IsNullOrEmpty(value) ? throw new InvalidOperationException($"The infrastructure has no connection string for '{name}'.") : value;
+    }
+
+    /// <summary>
+    /// Hosts <typeparamref name="TOther"/> in this process on Kestrel with <paramref name="settings"/>
+    /// and waits for its <c>/health</c> to answer 200; the caller disposes it.
+    /// </summary>
+    protected static async Task<WebApplicationFactory<TOther>> StartKestrelAsync<TOther>(IEnumerable<KeyValuePair<string, string>> settings, CancellationToken cancellationToken)
+        where TOther : class
+    {
+        var factory = new Factory<TOther>([.. settings]);
+        factory.UseKestrel(0);
+        factory.StartServer();
+        await WaitHealthyAsync(factory, cancellationToken);
+        return factory;
+    }
+
     public async ValueTask InitializeAsync()
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -49,21 +82,29 @@ public abstract class ServiceFixture<TEntryPoint> : IAsyncLifetime
         var connectionStrings = new Dictionary<string, string>();
         foreach (var name in ConnectionStringNames)
         {
-            var value = await _infrastructure.GetConnectionStringAsync(name, cts.Token);
-            connectionStrings[name] = string.IsNullOrEmpty(value) ? throw new InvalidOperationException($"The infrastructure has no connection string for '{name}'.") : value;
+            connectionStrings[name] = await ConnectionStringAsync(name, cts.Token);
         }
 
         ConnectionStrings = connectionStrings;
+        var dependencies = await StartDependenciesAsync(cts.Token);
         var settings = connectionStrings.Select(c => KeyValuePair.Create($"ConnectionStrings:{c.Key}", c.Value))
             .Append(KeyValuePair.Create("Jwt:SigningKey", SigningKey))
-            .Concat(Settings());
-        _factory = new Factory([.. settings]);
+            .Concat(Settings())
+            .Concat(dependencies);
+        _factory = new Factory<TEntryPoint>([.. settings]);
         _factory.UseKestrel(0);
         _factory.StartServer();
+        await WaitHealthyAsync(_factory, cts.Token);
+        StartupTime = clock.Elapsed;
+        TestContext.Current.SendDiagnosticMessage($"{typeof(TEntryPoint).Assembly.GetName().Name} and its infrastructure healthy after {StartupTime.TotalSeconds:F1} s");
+    }
 
-        using var http = _factory.CreateClient();
+    private static async Task WaitHealthyAsync<TService>(WebApplicationFactory<TService> factory, CancellationToken cancellationToken)
+        where TService : class
+    {
+        using var http = factory.CreateClient();
         await Poll.UntilAsync(
-            $"{typeof(TEntryPoint).Assembly.GetName().Name} to answer /health with 200",
+            $"{typeof(TService).Assembly.GetName().Name} to answer /health with 200",
             async ct =>
             {
                 using var response = await http.GetAsync(new Uri("/health", UriKind.Relative), ct);
@@ -71,10 +112,8 @@ public abstract class ServiceFixture<TEntryPoint> : IAsyncLifetime
             },
             reply => reply.StatusCode == HttpStatusCode.OK,
             HealthyTimeout,
-            cts.Token,
+            cancellationToken,
             reply => $"{(int)reply.StatusCode} {reply.Body}");
-        StartupTime = clock.Elapsed;
-        TestContext.Current.SendDiagnosticMessage($"{typeof(TEntryPoint).Assembly.GetName().Name} and its infrastructure healthy after {StartupTime.TotalSeconds:F1} s");
     }
 
     public async ValueTask DisposeAsync()
@@ -83,6 +122,8 @@ public abstract class ServiceFixture<TEntryPoint> : IAsyncLifetime
         {
             await _factory.DisposeAsync();
         }
+
+        await DisposeDependenciesAsync();
 
         if (_infrastructure is not null)
         {
@@ -94,7 +135,8 @@ public abstract class ServiceFixture<TEntryPoint> : IAsyncLifetime
         GC.SuppressFinalize(this);
     }
 
-    private sealed class Factory(IReadOnlyList<KeyValuePair<string, string>> settings) : WebApplicationFactory<TEntryPoint>
+    private sealed class Factory<TService>(IReadOnlyList<KeyValuePair<string, string>> settings) : WebApplicationFactory<TService>
+        where TService : class
     {
         // UseSetting, not ConfigureAppConfiguration: the service reads its connection strings while
         // it registers its services, before the app's configuration sources are all added.

@@ -1,0 +1,2 @@
+global using QuestAspire.Testing;
+global using Xunit;
