@@ -104,7 +104,7 @@ public sealed class ProcessingWorkerApiTests(ProcessingWorkerFixture fixture) : 
         var times = items.Select(i => i.GetProperty("occurred_at").GetDateTimeOffset()).ToList();
         Assert.True(times.SequenceEqual(times.OrderDescending()), $"not newest first: {all}");
         Assert.All(items, i => Assert.Equal(user, i.GetProperty("user_id").GetGuid()));
-        var completed = items.Single(i => i.GetProperty("event_type").GetString() == Wire.QuestCompleted
+        var completed = items.Single(i => i.GetProperty("event_type").GetString() == EventWire.QuestCompleted
             && i.GetProperty("data").GetProperty("quest_id").GetGuid() == quest.Id);
         Assert.Equal((quest.Name, 1), (completed.GetProperty("data").GetProperty("quest_name").GetString(), completed.GetProperty("data").GetProperty("completion").GetInt32()));
         Assert.Equal(JsonValueKind.String, completed.GetProperty("recorded_at").ValueKind);
@@ -323,13 +323,7 @@ public sealed class ProcessingWorkerApiTests(ProcessingWorkerFixture fixture) : 
     // A quest with the given kind fields, in the worker's catalog copy before it is used.
     private async Task<Guid> CreateQuestAsync(object fields, int streak, int duplication)
     {
-        var body = JsonSerializer.SerializeToElement(fields).EnumerateObject().ToDictionary(p => p.Name, p => p.Value);
-        body["name"] = JsonSerializer.SerializeToElement($"kind-{Guid.NewGuid():N}"[..22]);
-        body["description"] = JsonSerializer.SerializeToElement("A quest of a test");
-        body["streak"] = JsonSerializer.SerializeToElement(streak);
-        body["duplication"] = JsonSerializer.SerializeToElement(duplication);
-        body["auto_claim"] = JsonSerializer.SerializeToElement(true);
-        body["reward_id"] = JsonSerializer.SerializeToElement(await RewardAsync());
+        var body = QuestApiClient.QuestBody(fields, streak, duplication, await RewardAsync());
         var quest = await QuestApiClient.CreateAsync(_catalog, "/api/quests", _admin, body);
         var id = quest.GetProperty("quest_id").GetGuid();
         _quests.Add(id);
@@ -372,57 +366,13 @@ public sealed class ProcessingWorkerApiTests(ProcessingWorkerFixture fixture) : 
 
     // ---- events in ----
 
-    /// <summary>A message for the events exchange; the routing key is the event type.</summary>
-    private sealed record Message(string RoutingKey, byte[] Body);
+    private Task PublishSignInsAsync(Guid user, int count) => PublishAsync(EventWire.SignIns(user, count, DateTimeOffset.UtcNow));
 
-    private Task PublishSignInsAsync(Guid user, int count)
-    {
-        var start = DateTimeOffset.UtcNow;
-        // As Auth publishes them: the first sign-in ever is NewUserSignIn, later ones UserSignIn.
-        return PublishAsync(
-        [
-            SignIn(user, Guid.NewGuid(), Wire.NewUserSignIn, start),
-            .. Enumerable.Range(1, count - 1).Select(i => SignIn(user, Guid.NewGuid(), Wire.UserSignIn, start.AddSeconds(i))),
-        ]);
-    }
+    private static WireMessage SignIn(Guid user, Guid eventId, string eventType, DateTimeOffset occurredAt) => EventWire.SignIn(user, eventId, eventType, occurredAt);
 
-    /// <summary>The envelope every service publishes: <c>{ event_id, event_type, user_id, occurred_at, data }</c>.</summary>
-    private static Message SignIn(Guid user, Guid eventId, string eventType, DateTimeOffset occurredAt) =>
-        new(eventType, JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
-        {
-            ["event_id"] = eventId,
-            ["event_type"] = eventType,
-            ["user_id"] = user,
-            ["occurred_at"] = occurredAt,
-            ["data"] = new Dictionary<string, object>(),
-        }));
+    private Task PublishAsync(params WireMessage[] messages) => EventWire.PublishAsync(Rabbit, messages, RequestTimeout, Ct);
 
-    /// <summary>Publishes in order, each confirmed by the broker and routed to a queue (mandatory).</summary>
-    private async Task PublishAsync(params Message[] messages)
-    {
-        await using var channel = await Rabbit.CreateChannelAsync(
-            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), Ct);
-        foreach (var message in messages)
-        {
-            var properties = new BasicProperties { ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent };
-            await channel.BasicPublishAsync(Wire.EventsExchange, message.RoutingKey, mandatory: true, properties, message.Body, Ct)
-                .AsTask().WaitAsync(RequestTimeout, Ct);
-        }
-    }
-
-    private async Task<bool> QueueExistsAsync()
-    {
-        await using var channel = await Rabbit.CreateChannelAsync(cancellationToken: Ct);
-        try
-        {
-            await channel.QueueDeclarePassiveAsync(Wire.ProcessingEventsQueue, Ct);
-            return true;
-        }
-        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
-        {
-            return false;
-        }
-    }
+    private Task<bool> QueueExistsAsync() => EventWire.QueueExistsAsync(Rabbit, EventWire.ProcessingEventsQueue, Ct);
 
     // ---- results out ----
 
@@ -502,14 +452,4 @@ public sealed class ProcessingWorkerApiTests(ProcessingWorkerFixture fixture) : 
 
     private static Task<T> EventuallyAsync<T>(string what, Func<Task<T>> probe, Func<T, bool> done) =>
         Poll.UntilAsync(what, _ => probe(), done, ProcessingTimeout, Ct);
-
-    /// <summary>The wire names: they are the contract, so the tests spell them out.</summary>
-    private static class Wire
-    {
-        public const string EventsExchange = "questaspire.events";
-        public const string ProcessingEventsQueue = "processing-events";
-        public const string NewUserSignIn = "NewUserSignIn";
-        public const string UserSignIn = "UserSignIn";
-        public const string QuestCompleted = "QuestCompleted";
-    }
 }

@@ -88,11 +88,11 @@ public sealed class ProcessingWorkerTests(AppFixture fixture) : IAsyncLifetime
         // Two worker replicas may handle events in either order: the traced sign-in goes last,
         // once the first two are counted, so it is the one that completes the quest.
         await PublishAsync(
-            SignIn(user, Guid.NewGuid(), Wire.NewUserSignIn, start),
-            SignIn(user, Guid.NewGuid(), Wire.UserSignIn, start.AddSeconds(1)));
+            SignIn(user, Guid.NewGuid(), EventWire.NewUserSignIn, start),
+            SignIn(user, Guid.NewGuid(), EventWire.UserSignIn, start.AddSeconds(1)));
         await WaitForSignInsAsync(user, quest, 2);
         await PublishAsync(
-            SignIn(user, Guid.NewGuid(), Wire.UserSignIn, start.AddSeconds(2)) with { TraceParent = $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01" });
+            SignIn(user, Guid.NewGuid(), EventWire.UserSignIn, start.AddSeconds(2)) with { TraceParent = $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01" });
 
         await WaitForSignInsAsync(user, quest, 3);
         var outbox = await EventuallyAsync($"the QuestCompleted outbox row of {user} to be sent", () => OutboxAsync(user), o => o is { Total: 1, Sent: 1 });
@@ -106,10 +106,10 @@ public sealed class ProcessingWorkerTests(AppFixture fixture) : IAsyncLifetime
         var quest = await SeedQuestAsync();
         var user = Guid.NewGuid();
         var start = DateTimeOffset.UtcNow;
-        var first = SignIn(user, Guid.NewGuid(), Wire.NewUserSignIn, start);
-        var second = SignIn(user, Guid.NewGuid(), Wire.UserSignIn, start.AddSeconds(1));
-        var third = SignIn(user, Guid.NewGuid(), Wire.UserSignIn, start.AddSeconds(2));
-        var sentinel = SignIn(user, Guid.NewGuid(), Wire.UserSignIn, start.AddSeconds(3));
+        var first = SignIn(user, Guid.NewGuid(), EventWire.NewUserSignIn, start);
+        var second = SignIn(user, Guid.NewGuid(), EventWire.UserSignIn, start.AddSeconds(1));
+        var third = SignIn(user, Guid.NewGuid(), EventWire.UserSignIn, start.AddSeconds(2));
+        var sentinel = SignIn(user, Guid.NewGuid(), EventWire.UserSignIn, start.AddSeconds(3));
 
         // Twice in a row (one batch, most likely), then again after it was committed.
         await PublishAsync(first, first, second);
@@ -134,7 +134,7 @@ public sealed class ProcessingWorkerTests(AppFixture fixture) : IAsyncLifetime
 
         // Five publishers at once, ten events each.
         await Task.WhenAll(events.Chunk(10).Select(chunk =>
-            PublishAsync([.. chunk.Select(e => SignIn(user, e.Id, Wire.UserSignIn, e.At))])));
+            PublishAsync([.. chunk.Select(e => SignIn(user, e.Id, EventWire.UserSignIn, e.At))])));
 
         var state = await WaitForSignInsAsync(user, quest, 50);
         Assert.True(state is { Completions: 2, Progress: (0, 2) }, $"50 sign-ins reach the limit of 2 completions: {state}");
@@ -150,14 +150,14 @@ public sealed class ProcessingWorkerTests(AppFixture fixture) : IAsyncLifetime
         var occurredAt = new DateTimeOffset(DateTimeOffset.UtcNow.Ticks / TimeSpan.TicksPerMillisecond * TimeSpan.TicksPerMillisecond, TimeSpan.Zero)
             .ToOffset(TimeSpan.FromHours(2));
 
-        await PublishAsync(SignIn(user, Guid.NewGuid(), Wire.UserSignIn, occurredAt));
+        await PublishAsync(SignIn(user, Guid.NewGuid(), EventWire.UserSignIn, occurredAt));
 
         var state = await WaitForSignInsAsync(user, quest, 1);
         Assert.True(state is { SignIns: 1, Progress: (1, 0) }, $"one sign-in: {state}");
         using var http = WorkerClient(await TokenAsync(user, "player"));
         var events = await GetJsonAsync(http, $"/api/users/{user}/events", HttpStatusCode.OK);
         // Only the sign-in: a streak-1 quest another test left active for a moment may add a QuestCompleted.
-        var signIn = events.GetProperty("items").EnumerateArray().Single(e => e.GetProperty("event_type").GetString() == Wire.UserSignIn);
+        var signIn = events.GetProperty("items").EnumerateArray().Single(e => e.GetProperty("event_type").GetString() == EventWire.UserSignIn);
         Assert.Equal(occurredAt, signIn.GetProperty("occurred_at").GetDateTimeOffset());
     }
 
@@ -169,12 +169,12 @@ public sealed class ProcessingWorkerTests(AppFixture fixture) : IAsyncLifetime
         var marker = user.ToString();
         var now = DateTimeOffset.UtcNow;
         // Routed as sign-ins, so they reach the worker's queue whatever their body says.
-        var badJson = new Message(Wire.UserSignIn, Encoding.UTF8.GetBytes($$"""{ "event_id": "{{marker}}", "event_type": "UserSignIn", """));
-        var unknownType = SignIn(user, Guid.NewGuid(), "NoSuchEvent", now) with { RoutingKey = Wire.UserSignIn };
-        var missingFields = new Message(Wire.UserSignIn, Encoding.UTF8.GetBytes($$"""{ "event_type": "UserSignIn", "user_id": "{{marker}}" }"""));
+        var badJson = new WireMessage(EventWire.UserSignIn, Encoding.UTF8.GetBytes($$"""{ "event_id": "{{marker}}", "event_type": "UserSignIn", """));
+        var unknownType = SignIn(user, Guid.NewGuid(), "NoSuchEvent", now) with { RoutingKey = EventWire.UserSignIn };
+        var missingFields = new WireMessage(EventWire.UserSignIn, Encoding.UTF8.GetBytes($$"""{ "event_type": "UserSignIn", "user_id": "{{marker}}" }"""));
         var before = await ServiceMetrics.ScrapeAsync(fixture.App, ResourceNames.ProcessingWorker, replicas: 2);
 
-        await PublishAsync(badJson, unknownType, missingFields, SignIn(user, Guid.NewGuid(), Wire.UserSignIn, now));
+        await PublishAsync(badJson, unknownType, missingFields, SignIn(user, Guid.NewGuid(), EventWire.UserSignIn, now));
 
         var state = await WaitForSignInsAsync(user, quest, 1);
         Assert.True(state is { SignIns: 1, LoggedEvents: 1, Progress: (1, 0) }, $"only the good event counts: {state}");
@@ -197,63 +197,13 @@ public sealed class ProcessingWorkerTests(AppFixture fixture) : IAsyncLifetime
 
     // ---- events in ----
 
-    /// <summary>A message for the events exchange; the routing key is the event type.</summary>
-    private sealed record Message(string RoutingKey, byte[] Body, string? TraceParent = null);
+    private Task PublishSignInsAsync(Guid user, int count) => PublishAsync(EventWire.SignIns(user, count, DateTimeOffset.UtcNow));
 
-    private Task PublishSignInsAsync(Guid user, int count)
-    {
-        var start = DateTimeOffset.UtcNow;
-        // As Auth publishes them: the first sign-in ever is NewUserSignIn, later ones UserSignIn.
-        return PublishAsync(
-        [
-            SignIn(user, Guid.NewGuid(), Wire.NewUserSignIn, start),
-            .. Enumerable.Range(1, count - 1).Select(i => SignIn(user, Guid.NewGuid(), Wire.UserSignIn, start.AddSeconds(i))),
-        ]);
-    }
+    private static WireMessage SignIn(Guid user, Guid eventId, string eventType, DateTimeOffset occurredAt) => EventWire.SignIn(user, eventId, eventType, occurredAt);
 
-    /// <summary>The envelope every service publishes: <c>{ event_id, event_type, user_id, occurred_at, data }</c>.</summary>
-    private static Message SignIn(Guid user, Guid eventId, string eventType, DateTimeOffset occurredAt) =>
-        new(eventType, JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
-        {
-            ["event_id"] = eventId,
-            ["event_type"] = eventType,
-            ["user_id"] = user,
-            ["occurred_at"] = occurredAt,
-            ["data"] = new Dictionary<string, object>(),
-        }));
+    private Task PublishAsync(params WireMessage[] messages) => EventWire.PublishAsync(Rabbit, messages, RequestTimeout, Ct);
 
-    /// <summary>Publishes in order, each confirmed by the broker and routed to a queue (mandatory).</summary>
-    private async Task PublishAsync(params Message[] messages)
-    {
-        await using var channel = await Rabbit.CreateChannelAsync(
-            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), Ct);
-        foreach (var message in messages)
-        {
-            var properties = new BasicProperties
-            {
-                ContentType = "application/json",
-                DeliveryMode = DeliveryModes.Persistent,
-                // As a traced publisher's client writes it (W3C trace context in the headers).
-                Headers = message.TraceParent is null ? null : new Dictionary<string, object?> { ["traceparent"] = message.TraceParent },
-            };
-            await channel.BasicPublishAsync(Wire.EventsExchange, message.RoutingKey, mandatory: true, properties, message.Body, Ct)
-                .AsTask().WaitAsync(RequestTimeout, Ct);
-        }
-    }
-
-    private async Task<bool> QueueExistsAsync()
-    {
-        await using var channel = await Rabbit.CreateChannelAsync(cancellationToken: Ct);
-        try
-        {
-            await channel.QueueDeclarePassiveAsync(Wire.ProcessingEventsQueue, Ct);
-            return true;
-        }
-        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
-        {
-            return false;
-        }
-    }
+    private Task<bool> QueueExistsAsync() => EventWire.QueueExistsAsync(Rabbit, EventWire.ProcessingEventsQueue, Ct);
 
     private sealed record DeadLetter(string Body, string Reason);
 
@@ -276,7 +226,7 @@ public sealed class ProcessingWorkerTests(AppFixture fixture) : IAsyncLifetime
                 return;
             }
 
-            var reason = args.BasicProperties.Headers?.TryGetValue(Wire.DeadLetterReasonHeader, out var value) == true && value is byte[] bytes
+            var reason = args.BasicProperties.Headers?.TryGetValue(EventWire.DeadLetterReasonHeader, out var value) == true && value is byte[] bytes
                 ? Encoding.UTF8.GetString(bytes)
                 : "(no reason header)";
             lock (found)
@@ -286,7 +236,7 @@ public sealed class ProcessingWorkerTests(AppFixture fixture) : IAsyncLifetime
 
             await channel.BasicAckAsync(args.DeliveryTag, multiple: false);
         };
-        var tag = await channel.BasicConsumeAsync(Wire.DeadLetterQueueOf(Wire.ProcessingEventsQueue), autoAck: false, consumer, Ct);
+        var tag = await channel.BasicConsumeAsync(EventWire.DeadLetterQueueOf(EventWire.ProcessingEventsQueue), autoAck: false, consumer, Ct);
 
         var seen = await EventuallyAsync($"{expected} dead letters carrying {marker}", () => Task.FromResult(Snapshot()), s => s.Found.Count >= expected);
         await channel.BasicCancelAsync(tag, cancellationToken: Ct);
@@ -423,20 +373,4 @@ public sealed class ProcessingWorkerTests(AppFixture fixture) : IAsyncLifetime
 
     private static Task<T> EventuallyAsync<T>(string what, Func<Task<T>> probe, Func<T, bool> done) =>
         Poll.UntilAsync(what, _ => probe(), done, ProcessingTimeout, Ct);
-
-    /// <summary>
-    /// The wire names (MessagingNames in QuestAspire.EventBus and the worker's EventNames, which this project does not reference):
-    /// they are the contract, so the tests spell them out.
-    /// </summary>
-    private static class Wire
-    {
-        public const string EventsExchange = "questaspire.events";
-        public const string ProcessingEventsQueue = "processing-events";
-        public const string DeadLetterReasonHeader = "x-questaspire-reason";
-        public const string NewUserSignIn = "NewUserSignIn";
-        public const string UserSignIn = "UserSignIn";
-        public const string QuestCompleted = "QuestCompleted";
-
-        public static string DeadLetterQueueOf(string queue) => $"{queue}.dead-letter";
-    }
 }

@@ -275,13 +275,7 @@ public sealed class QuestKindsTests(AppFixture fixture) : IAsyncDisposable
     // A quest with the given kind fields, on both worker replicas before it is used.
     private async Task<Guid> CreateQuestAsync(object fields, int streak, int duplication)
     {
-        var body = JsonSerializer.SerializeToElement(fields).EnumerateObject().ToDictionary(p => p.Name, p => p.Value);
-        body["name"] = JsonSerializer.SerializeToElement($"kind-{Guid.NewGuid():N}"[..22]);
-        body["description"] = JsonSerializer.SerializeToElement("A quest of a test");
-        body["streak"] = JsonSerializer.SerializeToElement(streak);
-        body["duplication"] = JsonSerializer.SerializeToElement(duplication);
-        body["auto_claim"] = JsonSerializer.SerializeToElement(true);
-        body["reward_id"] = JsonSerializer.SerializeToElement(await RewardAsync());
+        var body = QuestApiClient.QuestBody(fields, streak, duplication, await RewardAsync());
         var quest = await QuestApiClient.CreateAsync(_api.Catalog, "/api/quests", await AdminAsync(), body);
         var id = quest.GetProperty("quest_id").GetGuid();
         _quests.Add(id);

@@ -117,6 +117,23 @@ public sealed class QuestApiClient(HttpClient auth, HttpClient? catalog = null, 
         (await Catalog.GetFromJsonAsync<JsonElement>($"/api/quests/by-name/{name}", Token).WaitAsync(RequestTimeout, Token))
             .GetProperty("quest_id").GetGuid();
 
+    /// <summary>
+    /// The body of a new auto-claim quest of a test: a fresh name, <paramref name="streak"/>,
+    /// <paramref name="duplication"/> and <paramref name="rewardId"/>, with the kind fields of
+    /// <paramref name="fields"/> (an object whose properties are the quest's JSON fields).
+    /// </summary>
+    public static Dictionary<string, JsonElement> QuestBody(object fields, int streak, int duplication, Guid rewardId)
+    {
+        var body = JsonSerializer.SerializeToElement(fields).EnumerateObject().ToDictionary(p => p.Name, p => p.Value);
+        body["name"] = JsonSerializer.SerializeToElement($"kind-{Guid.NewGuid():N}"[..22]);
+        body["description"] = JsonSerializer.SerializeToElement("A quest of a test");
+        body["streak"] = JsonSerializer.SerializeToElement(streak);
+        body["duplication"] = JsonSerializer.SerializeToElement(duplication);
+        body["auto_claim"] = JsonSerializer.SerializeToElement(true);
+        body["reward_id"] = JsonSerializer.SerializeToElement(rewardId);
+        return body;
+    }
+
     /// <summary>POSTs <paramref name="body"/> as JSON with <paramref name="token"/> and expects 201; the created resource.</summary>
     public static async Task<JsonElement> CreateAsync(HttpClient http, string path, string token, object body)
     {
