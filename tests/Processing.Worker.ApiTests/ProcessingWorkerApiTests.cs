@@ -431,13 +431,7 @@ public sealed class ProcessingWorkerApiTests(ProcessingWorkerFixture fixture) : 
     private static Task<HttpResponseMessage> SendAsync(HttpClient http, string path) =>
         http.GetAsync(path, Ct).WaitAsync(RequestTimeout, Ct);
 
-    private static async Task<JsonElement> GetJsonAsync(HttpClient http, string path, HttpStatusCode expected)
-    {
-        using var response = await SendAsync(http, path);
-        var body = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == expected, $"GET {path} answered {(int)response.StatusCode}, expected {(int)expected}: {body}");
-        return JsonSerializer.Deserialize<JsonElement>(body);
-    }
+    private static Task<JsonElement> GetJsonAsync(HttpClient http, string path, HttpStatusCode expected) => QuestApiClient.GetJsonAsync(http, path, expected);
 
     private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode expected)
     {

@@ -358,13 +358,7 @@ public sealed class ProcessingWorkerTests(AppFixture fixture) : IAsyncLifetime
     private static Task<HttpResponseMessage> SendAsync(HttpClient http, string path) =>
         http.GetAsync(path, Ct).WaitAsync(RequestTimeout, Ct);
 
-    private static async Task<JsonElement> GetJsonAsync(HttpClient http, string path, HttpStatusCode expected)
-    {
-        using var response = await SendAsync(http, path);
-        var body = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == expected, $"GET {path} answered {(int)response.StatusCode}, expected {(int)expected}: {body}");
-        return JsonSerializer.Deserialize<JsonElement>(body);
-    }
+    private static Task<JsonElement> GetJsonAsync(HttpClient http, string path, HttpStatusCode expected) => QuestApiClient.GetJsonAsync(http, path, expected);
 
     private async Task<string> TokenAsync(Guid user, string role) =>
         TestTokens.Create(await TestTokens.GetSigningKeyAsync(fixture.App, Ct), role, userName: $"test-{user:N}", userId: user);

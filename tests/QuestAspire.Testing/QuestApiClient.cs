@@ -134,6 +134,15 @@ public sealed class QuestApiClient(HttpClient auth, HttpClient? catalog = null, 
         return body;
     }
 
+    /// <summary>GETs <paramref name="path"/> and asserts <paramref name="expected"/> (the failure names the path, the status and the body); the body as JSON.</summary>
+    public static async Task<JsonElement> GetJsonAsync(HttpClient http, string path, HttpStatusCode expected)
+    {
+        using var response = await http.GetAsync(path, Token).WaitAsync(RequestTimeout, Token);
+        var body = await response.Content.ReadAsStringAsync(Token);
+        Assert.True(response.StatusCode == expected, $"GET {path} answered {(int)response.StatusCode}, expected {(int)expected}: {body}");
+        return JsonSerializer.Deserialize<JsonElement>(body);
+    }
+
     /// <summary>POSTs <paramref name="body"/> as JSON with <paramref name="token"/> and expects 201; the created resource.</summary>
     public static async Task<JsonElement> CreateAsync(HttpClient http, string path, string token, object body)
     {
