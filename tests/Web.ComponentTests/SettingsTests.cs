@@ -10,10 +10,11 @@ public sealed class SettingsTests : BunitContext
 {
     private readonly List<string> _sent = [];
 
-    private FakeApi Api(Func<HttpRequestMessage, HttpResponseMessage> put, string currentZone = "UTC") => new(async request =>
+    private FakeApi Api(Func<HttpRequestMessage, HttpResponseMessage> put, string currentZone = "UTC", Task? profileHeld = null) => new(async request =>
     {
         if (request.Method == HttpMethod.Get)
         {
+            await (profileHeld ?? Task.CompletedTask);
             return FakeApi.Response(HttpStatusCode.OK, new UserProfile(TestServices.Player.UserId, "alice", "active", Roles.Player, 0, 0) { TimeZone = currentZone });
         }
 
@@ -43,6 +44,20 @@ public sealed class SettingsTests : BunitContext
         page.WaitForAssertion(() => Assert.Equal("Saved. Your quests now count days in Asia/Tokyo.", page.Find("[data-testid=settings-notice]").TextContent));
         Assert.Equal("Asia/Tokyo", page.Find("[data-testid=current-time-zone]").TextContent);
         Assert.Equal("Asia/Tokyo", JsonDocument.Parse(Assert.Single(_sent)).RootElement.GetProperty("time_zone").GetString());
+    }
+
+    [Fact]
+    public void Settings_ProfileArrivingAfterTheBrowsersZone_StillPutsTheBrowsersZoneInTheField()
+    {
+        var profile = new TaskCompletionSource();
+        Use(Api(_ => FakeApi.Response(HttpStatusCode.NoContent), profileHeld: profile.Task), "Asia/Tokyo");
+        var page = Render<Settings>();
+
+        page.WaitForAssertion(() => JSInterop.VerifyInvoke("questAspire.timeZone"));
+        profile.SetResult();
+
+        page.WaitForAssertion(() => Assert.Equal("Asia/Tokyo", page.Find("[data-testid=time-zone]").GetAttribute("value")));
+        Assert.Equal("UTC", page.Find("[data-testid=current-time-zone]").TextContent);
     }
 
     [Fact]
