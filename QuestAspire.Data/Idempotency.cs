@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -104,78 +105,107 @@ public static class Idempotency
     }
 
     /// <summary>
-    /// Claims a batch of keys in the caller's transaction with one statement (two when some were
-    /// taken): each key's row is inserted, in (scope, key) order so that two batches cannot
-    /// deadlock, or, when the key was taken, its stored answer is read, once the transaction
-    /// holding it has ended. The answer of each request is null when its key is now claimed (store
-    /// its answer with <see cref="StoreAnswersAsync"/> before committing), else the stored answer
-    /// replayed, or 422 when the key was first sent with another request.
+    /// Claims a batch of keys in the caller's transaction with one round trip: each key's row is
+    /// inserted, in (scope, key) order so that two batches cannot deadlock, or, when the key was
+    /// taken, its stored answer is read, once the transaction holding it has ended. The answer of
+    /// each request is null when its key is now claimed (store its answer with
+    /// <see cref="StoreAnswersAsync"/> before committing), else the stored answer replayed, or 422
+    /// when the key was first sent with another request.
     /// </summary>
     public static async Task<IResult?[]> ClaimKeysAsync(DbContext db, IReadOnlyList<IdempotentRequest> requests, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var answers = new IResult?[requests.Count];
         if (requests.Count == 0)
         {
-            return answers;
+            return [];
+        }
+
+        await using var batch = db.Database.CreateBatch();
+        return await batch.ReadAsync(ClaimKeys(batch, requests, now), cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="ClaimKeysAsync"/> as a part of a larger batch: adds its two statements (none
+    /// without requests) and gives what reads their answers once the batch has run.
+    /// </summary>
+    public static BatchResult<IResult?[]> ClaimKeys(DbBatch batch, IReadOnlyList<IdempotentRequest> requests, DateTimeOffset now)
+    {
+        if (requests.Count == 0)
+        {
+            return (_, _) => Task.FromResult(Array.Empty<IResult?>());
         }
 
         var scopes = requests.Select(r => r.Scope).ToArray();
         var keys = requests.Select(r => r.Key).ToArray();
         var hashes = requests.Select(r => r.Hash).ToArray();
-        var claimed = (await db.Database.SqlQuery<ClaimedKey>($"""
+        batch.Add("""
             INSERT INTO idempotency_keys (scope, key, request_hash, status_code, body, created_at)
-            SELECT k.scope, k.key, k.hash, 0, {Array.Empty<byte>()}, {now}
-            FROM unnest({scopes}, {keys}, {hashes}) AS k(scope, key, hash)
+            SELECT k.scope, k.key, k.hash, 0, $4, $5
+            FROM unnest($1::text[], $2::text[], $3::text[]) AS k(scope, key, hash)
             ORDER BY k.scope, k.key
             ON CONFLICT (scope, key) DO NOTHING
-            RETURNING scope AS "Scope", key AS "Key"
-            """).ToListAsync(cancellationToken)).ToHashSet();
-        if (claimed.Count == requests.Count)
+            RETURNING scope, key
+            """, scopes, keys, hashes, Array.Empty<byte>(), now);
+        // A statement of its own, so its snapshot sees the rows that the insert waited for. Every
+        // committed row has its answer (status 0 is this transaction's own claim, never committed so).
+        batch.Add($"""
+            SELECT {StoredColumns} FROM idempotency_keys AS i
+            JOIN unnest($1::text[], $2::text[]) AS k(scope, key) ON i.scope = k.scope AND i.key = k.key
+            WHERE i.status_code <> 0
+            """, scopes, keys);
+        return async (reader, cancellationToken) =>
         {
-            return answers;
-        }
-
-        var taken = requests.Where(r => !claimed.Contains(new ClaimedKey(r.Scope, r.Key))).ToList();
-        var takenScopes = taken.Select(r => r.Scope).ToArray();
-        var takenKeys = taken.Select(r => r.Key).ToArray();
-        var stored = await db.Set<IdempotencyRecord>().FromSql($"""
-            SELECT i.* FROM idempotency_keys AS i
-            JOIN unnest({takenScopes}, {takenKeys}) AS k(scope, key) ON i.scope = k.scope AND i.key = k.key
-            """).AsNoTracking().ToDictionaryAsync(r => new ClaimedKey(r.Scope, r.Key), cancellationToken);
-        for (var i = 0; i < requests.Count; i++)
-        {
-            if (!claimed.Contains(new ClaimedKey(requests[i].Scope, requests[i].Key)))
-            {
-                answers[i] = Replay(stored[new ClaimedKey(requests[i].Scope, requests[i].Key)], requests[i]);
-            }
-        }
-
-        return answers;
+            var claimed = (await reader.ReadRowsAsync(r => new ClaimedKey(r.GetString(0), r.GetString(1)), cancellationToken)).ToHashSet();
+            var stored = (await reader.ReadRowsAsync(ReadStored, cancellationToken)).ToDictionary(r => new ClaimedKey(r.Scope, r.Key));
+            return [.. requests.Select(r => claimed.Contains(new ClaimedKey(r.Scope, r.Key)) ? null : Replay(stored[new ClaimedKey(r.Scope, r.Key)], r))];
+        };
     }
 
     /// <summary>Stores the answers of keys claimed by <see cref="ClaimKeysAsync"/>, with one statement, in the same transaction.</summary>
     public static async Task StoreAnswersAsync(DbContext db, IReadOnlyList<(IdempotentRequest Request, IdempotencyRecord Answer)> answers, CancellationToken cancellationToken)
+    {
+        await using var batch = db.Database.CreateBatch();
+        StoreAnswers(batch, answers);
+        await batch.ExecuteAsync(cancellationToken);
+    }
+
+    /// <summary><see cref="StoreAnswersAsync"/> as a part of a larger batch (no statement without answers).</summary>
+    public static void StoreAnswers(DbBatch batch, IReadOnlyList<(IdempotentRequest Request, IdempotencyRecord Answer)> answers)
     {
         if (answers.Count == 0)
         {
             return;
         }
 
-        var scopes = answers.Select(a => a.Request.Scope).ToArray();
-        var keys = answers.Select(a => a.Request.Key).ToArray();
-        var statuses = answers.Select(a => a.Answer.StatusCode).ToArray();
-        var contentTypes = answers.Select(a => a.Answer.ContentType).ToArray();
-        var bodies = answers.Select(a => a.Answer.Body).ToArray();
-        var etags = answers.Select(a => a.Answer.ETag).ToArray();
-        var locations = answers.Select(a => a.Answer.Location).ToArray();
-        await db.Database.ExecuteSqlAsync($"""
+        batch.Add("""
             UPDATE idempotency_keys AS i
             SET status_code = a.status, content_type = a.content_type, body = a.body, etag = a.etag, location = a.location
-            FROM unnest({scopes}, {keys}, {statuses}, {contentTypes}, {bodies}, {etags}, {locations})
+            FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::bytea[], $6::text[], $7::text[])
                 AS a(scope, key, status, content_type, body, etag, location)
             WHERE i.scope = a.scope AND i.key = a.key
-            """, cancellationToken);
+            """,
+            answers.Select(a => a.Request.Scope).ToArray(),
+            answers.Select(a => a.Request.Key).ToArray(),
+            answers.Select(a => a.Answer.StatusCode).ToArray(),
+            answers.Select(a => a.Answer.ContentType).ToArray(),
+            answers.Select(a => a.Answer.Body).ToArray(),
+            answers.Select(a => a.Answer.ETag).ToArray(),
+            answers.Select(a => a.Answer.Location).ToArray());
     }
+
+    private const string StoredColumns = "i.scope, i.key, i.request_hash, i.status_code, i.content_type, i.body, i.etag, i.location, i.created_at";
+
+    private static IdempotencyRecord ReadStored(DbDataReader row) => new()
+    {
+        Scope = row.GetString(0),
+        Key = row.GetString(1),
+        RequestHash = row.GetString(2),
+        StatusCode = row.GetInt32(3),
+        ContentType = row.IsDBNull(4) ? null : row.GetString(4),
+        Body = (byte[])row.GetValue(5),
+        ETag = row.IsDBNull(6) ? null : row.GetString(6),
+        Location = row.IsDBNull(7) ? null : row.GetString(7),
+        CreatedAt = row.GetFieldValue<DateTimeOffset>(8),
+    };
 
     /// <summary>Runs <paramref name="result"/> into the record to store under its key, and gives the answer to send now: the same, not marked replayed.</summary>
     public static async Task<(IdempotencyRecord Record, IResult Answer)> KeepAsync(IResult result, HttpContext http)

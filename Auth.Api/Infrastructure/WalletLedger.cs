@@ -1,5 +1,7 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using QuestAspire.Auth.Api.Model;
+using QuestAspire.Data;
 using QuestAspire.EventBus;
 
 namespace QuestAspire.Auth.Api.Infrastructure;
@@ -33,7 +35,7 @@ public static class WalletLedger
 
     /// <summary>
     /// Credits a batch of auto-claimed claims with three statements whatever its size
-    /// (<see cref="LockWalletsAsync"/>, <see cref="WriteDecidedAsync"/>). A credit past the most a
+    /// (<see cref="LockWalletsAsync"/>, <see cref="WriteDecidedAsync"/>, a round trip each). A credit past the most a
     /// wallet holds is a permanent failure, thrown before anything is written.
     /// </summary>
     public static async Task CreditClaimsAsync(this AuthDbContext db, IEnumerable<RewardClaim> claims, DateTimeOffset now, CancellationToken cancellationToken)
@@ -62,20 +64,40 @@ public static class WalletLedger
     /// </summary>
     public static async Task<Dictionary<Guid, WalletState>> LockWalletsAsync(this AuthDbContext db, IEnumerable<Guid> userIds, CancellationToken cancellationToken)
     {
-        var ids = userIds.Distinct().ToArray();
-        return (await db.Database.SqlQuery<LockedWallet>($"""
-            SELECT user_id AS "UserId", gold AS "Gold", diamond AS "Diamond", wallet_version AS "Version"
-            FROM users WHERE user_id = ANY({ids}) ORDER BY user_id FOR UPDATE
-            """).ToListAsync(cancellationToken)).ToDictionary(w => w.UserId, w => new WalletState(w.Gold, w.Diamond, w.Version));
+        await using var batch = db.Database.CreateBatch();
+        return await batch.ReadAsync(LockWallets(batch, userIds), cancellationToken);
+    }
+
+    /// <summary><see cref="LockWalletsAsync"/> as a part of a larger batch.</summary>
+    public static BatchResult<Dictionary<Guid, WalletState>> LockWallets(DbBatch batch, IEnumerable<Guid> userIds)
+    {
+        batch.Add("""
+            SELECT user_id, gold, diamond, wallet_version FROM users WHERE user_id = ANY($1) ORDER BY user_id FOR UPDATE
+            """, userIds.Distinct().ToArray());
+        return async (reader, cancellationToken) => (await reader.ReadRowsAsync(
+                row => (UserId: row.GetGuid(0), Wallet: new WalletState(row.GetInt64(1), row.GetInt64(2), row.GetInt64(3))), cancellationToken))
+            .ToDictionary(w => w.UserId, w => w.Wallet);
     }
 
     /// <summary>
-    /// Writes what <see cref="WalletBatch.Decide"/> decided, with two statements whatever the
-    /// batch's size: the final balances of the wallets it changed, and one entry per applied change
-    /// with the balance after it. The wallets must be locked in this transaction (<see cref="LockWalletsAsync"/>).
+    /// Writes what <see cref="WalletBatch.Decide"/> decided, with one round trip whatever the
+    /// batch's size (<see cref="WriteDecided"/>). The wallets must be locked in this transaction (<see cref="LockWalletsAsync"/>).
     /// </summary>
     public static async Task WriteDecidedAsync(
         this AuthDbContext db, IReadOnlyList<WalletWrite> writes, IReadOnlyList<WalletOutcome> outcomes, IReadOnlyDictionary<Guid, WalletState> wallets, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var batch = db.Database.CreateBatch();
+        WriteDecided(batch, writes, outcomes, wallets, now);
+        await batch.ExecuteAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Adds to a batch the two statements that write what <see cref="WalletBatch.Decide"/> decided
+    /// (none when nothing was applied): the final balances of the wallets it changed, and one entry
+    /// per applied change with the balance after it.
+    /// </summary>
+    public static void WriteDecided(
+        DbBatch batch, IReadOnlyList<WalletWrite> writes, IReadOnlyList<WalletOutcome> outcomes, IReadOnlyDictionary<Guid, WalletState> wallets, DateTimeOffset now)
     {
         var applied = Enumerable.Range(0, writes.Count).Where(i => outcomes[i].Applied).Select(i => (writes[i].Change, Outcome: outcomes[i])).ToList();
         if (applied.Count == 0)
@@ -84,31 +106,32 @@ public static class WalletLedger
         }
 
         var users = applied.Select(a => a.Change.UserId).Distinct().ToArray();
-        var gold = users.Select(u => wallets[u].Gold).ToArray();
-        var diamond = users.Select(u => wallets[u].Diamond).ToArray();
-        var versions = users.Select(u => wallets[u].Version).ToArray();
-        await db.Database.ExecuteSqlAsync($"""
+        batch.Add("""
             UPDATE users AS u SET gold = c.gold, diamond = c.diamond, wallet_version = c.version
-            FROM unnest({users}, {gold}, {diamond}, {versions}) AS c(user_id, gold, diamond, version)
+            FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::bigint[]) AS c(user_id, gold, diamond, version)
             WHERE u.user_id = c.user_id
-            """, cancellationToken);
-
-        var ids = applied.Select(a => a.Outcome.EntryId).ToArray();
-        var owners = applied.Select(a => a.Change.UserId).ToArray();
-        var items = applied.Select(a => a.Change.Item.ToString()).ToArray();
-        var amounts = applied.Select(a => a.Change.Amount).ToArray();
-        var balances = applied.Select(a => WalletOutcome.Balance(a.Outcome.Wallet!, a.Change.Item)).ToArray();
-        var sources = applied.Select(a => a.Change.Source.ToString()).ToArray();
-        var references = applied.Select(a => a.Change.ReferenceId).ToArray();
-        var quests = applied.Select(a => a.Change.QuestId).ToArray();
-        var reasons = applied.Select(a => a.Change.Reason).ToArray();
-        var actors = applied.Select(a => a.Change.ActorId).ToArray();
-        await db.Database.ExecuteSqlAsync($"""
+            """,
+            users,
+            users.Select(u => wallets[u].Gold).ToArray(),
+            users.Select(u => wallets[u].Diamond).ToArray(),
+            users.Select(u => wallets[u].Version).ToArray());
+        batch.Add("""
             INSERT INTO wallet_ledger (entry_id, user_id, item, amount, balance_after, source, reference_id, quest_id, reason, actor_id, created_at)
-            SELECT e.id, e.user_id, e.item, e.amount, e.balance_after, e.source, e.reference_id, e.quest_id, e.reason, e.actor_id, {now}
-            FROM unnest({ids}, {owners}, {items}, {amounts}, {balances}, {sources}, {references}, {quests}, {reasons}, {actors})
+            SELECT e.id, e.user_id, e.item, e.amount, e.balance_after, e.source, e.reference_id, e.quest_id, e.reason, e.actor_id, $11
+            FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::uuid[], $8::uuid[], $9::text[], $10::uuid[])
                 AS e(id, user_id, item, amount, balance_after, source, reference_id, quest_id, reason, actor_id)
-            """, cancellationToken);
+            """,
+            applied.Select(a => a.Outcome.EntryId).ToArray(),
+            applied.Select(a => a.Change.UserId).ToArray(),
+            applied.Select(a => a.Change.Item.ToString()).ToArray(),
+            applied.Select(a => a.Change.Amount).ToArray(),
+            applied.Select(a => WalletOutcome.Balance(a.Outcome.Wallet!, a.Change.Item)).ToArray(),
+            applied.Select(a => a.Change.Source.ToString()).ToArray(),
+            applied.Select(a => a.Change.ReferenceId).ToArray(),
+            applied.Select(a => a.Change.QuestId).ToArray(),
+            applied.Select(a => a.Change.Reason).ToArray(),
+            applied.Select(a => a.Change.ActorId).ToArray(),
+            now);
     }
 
     /// <summary>
@@ -137,7 +160,6 @@ public static class WalletLedger
         return (players, mismatches);
     }
 
-    private sealed record LockedWallet(Guid UserId, long Gold, long Diamond, long Version);
 }
 
 /// <summary>A balance the ledger does not explain: it should never exist.</summary>

@@ -10,9 +10,9 @@ namespace QuestAspire.Auth.Api.Infrastructure;
 
 /// <summary>
 /// Group commit for the wallet writes that apps send (spends, admin adjustments): requests queue
-/// here, and one loop writes whatever has queued as one batch, in one transaction of at most six
-/// statements whatever its size (claim the keys, read the answers of keys already taken, lock the
-/// wallets, set the balances, write the entries, store the answers), then commits and answers each
+/// here, and one loop writes whatever has queued as one batch, in one transaction of three round
+/// trips whatever its size (claim the keys, read the answers of keys already taken and lock the
+/// wallets; set the balances, write the entries and store the answers; commit), then answers each
 /// request. A batch decides exactly what the same writes one transaction each would have, in queue
 /// order (<see cref="WalletBatch.Decide"/>), and a request is answered only once its batch has
 /// committed. A write once queued is written even if its caller goes away, so a retry with its key
@@ -120,44 +120,54 @@ public sealed class WalletWriter : IAsyncDisposable
 
     private async Task<(IResult[] Answers, List<WalletChange> Applied)> WriteOnceAsync(AuthDbContext db, List<Pending> batch, CancellationToken cancellationToken)
     {
-        db.ChangeTracker.Clear();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = _time.GetUtcNow();
-        var answers = new IResult?[batch.Count];
         var keyed = Enumerable.Range(0, batch.Count).Where(i => batch[i].Key is not null).ToList();
-        var replies = await Idempotency.ClaimKeysAsync(db, [.. keyed.Select(i => batch[i].Key!)], now, cancellationToken);
+        IResult?[] replies;
+        Dictionary<Guid, WalletState> wallets;
+        await using (var claimAndLock = db.Database.CreateBatch())
+        {
+            // Keys first, then wallets, as every transaction that takes both does: no deadlock.
+            var readReplies = Idempotency.ClaimKeys(claimAndLock, [.. keyed.Select(i => batch[i].Key!)], now);
+            var readWallets = WalletLedger.LockWallets(claimAndLock, batch.Select(p => p.Write.Change.UserId));
+            await using var reader = await claimAndLock.ExecuteReaderAsync(cancellationToken);
+            replies = await readReplies(reader, cancellationToken);
+            wallets = await readWallets(reader, cancellationToken);
+        }
+
+        var answers = new IResult?[batch.Count];
         for (var j = 0; j < keyed.Count; j++)
         {
             answers[keyed[j]] = replies[j];
         }
 
         var toWrite = Enumerable.Range(0, batch.Count).Where(i => answers[i] is null).ToList();
+        var writes = toWrite.Select(i => batch[i].Write).ToList();
+        var outcomes = WalletBatch.Decide(writes, wallets, () => Guid.CreateVersion7(now));
         List<WalletChange> applied = [];
-        if (toWrite.Count > 0)
+        List<(IdempotentRequest, IdempotencyRecord)> kept = [];
+        for (var j = 0; j < toWrite.Count; j++)
         {
-            var writes = toWrite.Select(i => batch[i].Write).ToList();
-            var wallets = await db.LockWalletsAsync(writes.Select(w => w.Change.UserId), cancellationToken);
-            var outcomes = WalletBatch.Decide(writes, wallets, () => Guid.CreateVersion7(now));
-            List<(IdempotentRequest, IdempotencyRecord)> kept = [];
-            for (var j = 0; j < toWrite.Count; j++)
+            var pending = batch[toWrite[j]];
+            var result = pending.Answer(outcomes[j]);
+            if (pending.Key is { } key)
             {
-                var pending = batch[toWrite[j]];
-                var result = pending.Answer(outcomes[j]);
-                if (pending.Key is { } key)
-                {
-                    (var record, result) = await Idempotency.KeepAsync(result, pending.Http);
-                    kept.Add((key, record));
-                }
-
-                answers[toWrite[j]] = result;
-                if (outcomes[j].Applied)
-                {
-                    applied.Add(writes[j].Change);
-                }
+                (var record, result) = await Idempotency.KeepAsync(result, pending.Http);
+                kept.Add((key, record));
             }
 
-            await db.WriteDecidedAsync(writes, outcomes, wallets, now, cancellationToken);
-            await Idempotency.StoreAnswersAsync(db, kept, cancellationToken);
+            answers[toWrite[j]] = result;
+            if (outcomes[j].Applied)
+            {
+                applied.Add(writes[j].Change);
+            }
+        }
+
+        await using (var write = db.Database.CreateBatch())
+        {
+            WalletLedger.WriteDecided(write, writes, outcomes, wallets, now);
+            Idempotency.StoreAnswers(write, kept);
+            await write.ExecuteAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
