@@ -123,17 +123,8 @@ public static class Idempotency
         return await batch.ReadAsync(ClaimKeys(batch, requests, now), cancellationToken);
     }
 
-    /// <summary>
-    /// <see cref="ClaimKeysAsync"/> as a part of a larger batch: adds its two statements (none
-    /// without requests) and gives what reads their answers once the batch has run.
-    /// </summary>
-    public static BatchResult<IResult?[]> ClaimKeys(DbBatch batch, IReadOnlyList<IdempotentRequest> requests, DateTimeOffset now)
+    private static BatchResult<IResult?[]> ClaimKeys(DbBatch batch, IReadOnlyList<IdempotentRequest> requests, DateTimeOffset now)
     {
-        if (requests.Count == 0)
-        {
-            return (_, _) => Task.FromResult(Array.Empty<IResult?>());
-        }
-
         var scopes = requests.Select(r => r.Scope).ToArray();
         var keys = requests.Select(r => r.Key).ToArray();
         var hashes = requests.Select(r => r.Hash).ToArray();
@@ -145,19 +136,75 @@ public static class Idempotency
             ON CONFLICT (scope, key) DO NOTHING
             RETURNING scope, key
             """, scopes, keys, hashes, Array.Empty<byte>(), now);
-        // A statement of its own, so its snapshot sees the rows that the insert waited for. Every
-        // committed row has its answer (status 0 is this transaction's own claim, never committed so).
+        // A statement of its own, so its snapshot sees the rows that the insert waited for.
+        var readStored = ReadAnswers(batch, requests);
+        return async (reader, cancellationToken) =>
+        {
+            var claimed = (await reader.ReadRowsAsync(r => new ClaimedKey(r.GetString(0), r.GetString(1)), cancellationToken)).ToHashSet();
+            var stored = await readStored(reader, cancellationToken);
+            return [.. requests.Select((r, i) => claimed.Contains(new ClaimedKey(r.Scope, r.Key)) ? null
+                : stored[i] ?? throw new InvalidOperationException($"The {HeaderName} '{r.Key}' is taken but its answer was not found."))];
+        };
+    }
+
+    /// <summary>
+    /// Adds to a batch the statement that reads the answers stored under keys, without claiming
+    /// them: each request's answer is the stored one replayed, 422 when the key was first sent with
+    /// another request, or null when no answer is stored (nor committed: a key held by a transaction
+    /// in flight reads as free, and <see cref="InsertAnswers"/> then finds it taken).
+    /// </summary>
+    public static BatchResult<IResult?[]> ReadAnswers(DbBatch batch, IReadOnlyList<IdempotentRequest> requests)
+    {
+        if (requests.Count == 0)
+        {
+            return (_, _) => Task.FromResult(Array.Empty<IResult?>());
+        }
+
+        // Every committed row has its answer: status 0 is a claim of this transaction's own (ClaimKeys), never committed so.
         batch.Add($"""
             SELECT {StoredColumns} FROM idempotency_keys AS i
             JOIN unnest($1::text[], $2::text[]) AS k(scope, key) ON i.scope = k.scope AND i.key = k.key
             WHERE i.status_code <> 0
-            """, scopes, keys);
+            """, requests.Select(r => r.Scope).ToArray(), requests.Select(r => r.Key).ToArray());
         return async (reader, cancellationToken) =>
         {
-            var claimed = (await reader.ReadRowsAsync(r => new ClaimedKey(r.GetString(0), r.GetString(1)), cancellationToken)).ToHashSet();
             var stored = (await reader.ReadRowsAsync(ReadStored, cancellationToken)).ToDictionary(r => new ClaimedKey(r.Scope, r.Key));
-            return [.. requests.Select(r => claimed.Contains(new ClaimedKey(r.Scope, r.Key)) ? null : Replay(stored[new ClaimedKey(r.Scope, r.Key)], r))];
+            return [.. requests.Select(r => stored.TryGetValue(new ClaimedKey(r.Scope, r.Key), out var answer) ? Replay(answer, r) : null)];
         };
+    }
+
+    /// <summary>
+    /// Adds to a batch the statement that stores requests' answers under their keys, in (scope,
+    /// key) order, for keys that <see cref="ReadAnswers"/> found free. What it gives reads whether
+    /// every key was stored: false when one was taken meanwhile (by a transaction that committed
+    /// since), and then the caller's transaction must roll back and run again, to replay that key's answer.
+    /// </summary>
+    public static BatchResult<bool> InsertAnswers(DbBatch batch, IReadOnlyList<(IdempotentRequest Request, IdempotencyRecord Answer)> answers, DateTimeOffset now)
+    {
+        if (answers.Count == 0)
+        {
+            return (_, _) => Task.FromResult(true);
+        }
+
+        batch.Add("""
+            INSERT INTO idempotency_keys (scope, key, request_hash, status_code, content_type, body, etag, location, created_at)
+            SELECT a.scope, a.key, a.hash, a.status, a.content_type, a.body, a.etag, a.location, $9
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::text[], $6::bytea[], $7::text[], $8::text[])
+                AS a(scope, key, hash, status, content_type, body, etag, location)
+            ORDER BY a.scope, a.key
+            ON CONFLICT (scope, key) DO NOTHING
+            RETURNING 1
+            """,
+            answers.Select(a => a.Request.Scope).ToArray(),
+            answers.Select(a => a.Request.Key).ToArray(),
+            answers.Select(a => a.Request.Hash).ToArray(),
+            answers.Select(a => a.Answer.StatusCode).ToArray(),
+            answers.Select(a => a.Answer.ContentType).ToArray(),
+            answers.Select(a => a.Answer.Body).ToArray(),
+            answers.Select(a => a.Answer.ETag).ToArray(),
+            answers.Select(a => a.Answer.Location).ToArray(),
+            now);
+        return async (reader, cancellationToken) => (await reader.ReadRowsAsync(_ => 1, cancellationToken)).Count == answers.Count;
     }
 
     /// <summary>Stores the answers of keys claimed by <see cref="ClaimKeysAsync"/>, with one statement, in the same transaction.</summary>

@@ -11,9 +11,9 @@ namespace QuestAspire.Auth.Api.Infrastructure;
 /// <summary>
 /// Group commit for the wallet writes that apps send (spends, admin adjustments): requests queue
 /// here, and one loop writes whatever has queued as one batch, in one transaction of three round
-/// trips whatever its size (claim the keys, read the answers of keys already taken and lock the
-/// wallets; set the balances, write the entries and store the answers; commit), then answers each
-/// request. A batch decides exactly what the same writes one transaction each would have, in queue
+/// trips whatever its size (read the answers of keys already used and lock the wallets; store the
+/// new answers under their keys, set the balances and write the entries; commit), then answers
+/// each request. A batch decides exactly what the same writes one transaction each would have, in queue
 /// order (<see cref="WalletBatch.Decide"/>), and a request is answered only once its batch has
 /// committed. A write once queued is written even if its caller goes away, so a retry with its key
 /// finds its answer. See docs/decisions/0013-wallet-group-commit.md.
@@ -95,7 +95,8 @@ public sealed class WalletWriter : IAsyncDisposable
             using var statementsUntraced = SuppressInstrumentationScope.Begin();
             await using var scope = _scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
-            var (answers, applied) = await db.Database.CreateExecutionStrategy().ExecuteAsync(ct => WriteOnceAsync(db, batch, ct), CancellationToken.None);
+            var strategy = db.Database.CreateExecutionStrategy();
+            var (answers, applied) = await RetryWhileKeyTakenAsync(() => strategy.ExecuteAsync(ct => WriteOnceAsync(db, batch, ct), CancellationToken.None));
             activity?.SetTag("wallet.batch.applied", applied.Count);
             foreach (var change in applied)
             {
@@ -118,19 +119,45 @@ public sealed class WalletWriter : IAsyncDisposable
         }
     }
 
-    private async Task<(IResult[] Answers, List<WalletChange> Applied)> WriteOnceAsync(AuthDbContext db, List<Pending> batch, CancellationToken cancellationToken)
+    /// <summary>The most times a batch runs again because one of its keys was taken while it ran.</summary>
+    public const int MaxKeyTakenRetries = 5;
+
+    /// <summary>
+    /// Runs <paramref name="attempt"/> until it writes (not null): a batch finds its keys free,
+    /// and one taken meanwhile (by a request with the same key in another replica, or on another
+    /// endpoint) only shows when storing the answers; the next attempt replays that key's answer.
+    /// </summary>
+    public static async Task<T> RetryWhileKeyTakenAsync<T>(Func<Task<T?>> attempt)
+        where T : struct
+    {
+        for (var tries = 1; ; tries++)
+        {
+            if (await attempt() is { } written)
+            {
+                return written;
+            }
+
+            if (tries > MaxKeyTakenRetries)
+            {
+                throw new InvalidOperationException($"A batch of wallet writes found one of its idempotency keys taken {tries} times in a row.");
+            }
+        }
+    }
+
+    // Null when a key was taken by a transaction that committed while this one ran: nothing is
+    // committed, and the batch runs again, to replay that key's answer.
+    private async Task<(IResult[] Answers, List<WalletChange> Applied)?> WriteOnceAsync(AuthDbContext db, List<Pending> batch, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = _time.GetUtcNow();
         var keyed = Enumerable.Range(0, batch.Count).Where(i => batch[i].Key is not null).ToList();
         IResult?[] replies;
         Dictionary<Guid, WalletState> wallets;
-        await using (var claimAndLock = db.Database.CreateBatch())
+        await using (var readAndLock = db.Database.CreateBatch())
         {
-            // Keys first, then wallets, as every transaction that takes both does: no deadlock.
-            var readReplies = Idempotency.ClaimKeys(claimAndLock, [.. keyed.Select(i => batch[i].Key!)], now);
-            var readWallets = WalletLedger.LockWallets(claimAndLock, batch.Select(p => p.Write.Change.UserId));
-            await using var reader = await claimAndLock.ExecuteReaderAsync(cancellationToken);
+            var readReplies = Idempotency.ReadAnswers(readAndLock, [.. keyed.Select(i => batch[i].Key!)]);
+            var readWallets = WalletLedger.LockWallets(readAndLock, batch.Select(p => p.Write.Change.UserId));
+            await using var reader = await readAndLock.ExecuteReaderAsync(cancellationToken);
             replies = await readReplies(reader, cancellationToken);
             wallets = await readWallets(reader, cancellationToken);
         }
@@ -165,9 +192,13 @@ public sealed class WalletWriter : IAsyncDisposable
 
         await using (var write = db.Database.CreateBatch())
         {
+            var readKept = Idempotency.InsertAnswers(write, kept, now);
             WalletLedger.WriteDecided(write, writes, outcomes, wallets, now);
-            Idempotency.StoreAnswers(write, kept);
-            await write.ExecuteAsync(cancellationToken);
+            await using var reader = await write.ExecuteReaderAsync(cancellationToken);
+            if (!await readKept(reader, cancellationToken))
+            {
+                return null;
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Npgsql;
 
 namespace QuestAspire.IntegrationTests;
 
@@ -133,6 +134,43 @@ public sealed class WalletTests(AppFixture fixture) : IDisposable
         Assert.Equal(HttpStatusCode.Conflict, refused.Status);
         Assert.Equal(HttpStatusCode.Conflict, refusedAgain.Status);
         Assert.Equal(16, (await QuestApiClient.GetAsync(_api.Auth, "/users/me/wallet", token)).GetProperty("gold").GetInt64());
+        await AssertLedgerExplainsAsync(userId);
+    }
+
+    [Fact]
+    public async Task Spend_WhoseKeyAnotherTransactionHoldsUncommitted_WaitsForIt_ThenAnswersWhatThatStored_AndSpendsNothing()
+    {
+        var (userId, _, token) = await _api.NewPlayerSignedInAsync(1);
+        await AdjustAsync(userId, "gold", 10, "test float");
+        var key = Guid.NewGuid().ToString();
+
+        // Another writer (a replica, or another endpoint) holds the key: its row is written, not yet committed.
+        await using var authDb = NpgsqlDataSource.Create(await fixture.App.GetConnectionStringAsync(ResourceNames.AuthDb, Token)
+            ?? throw new InvalidOperationException("authdb has no connection string."));
+        await using var holder = await authDb.OpenConnectionAsync(Token);
+        await using var holding = await holder.BeginTransactionAsync(Token);
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO idempotency_keys (scope, key, request_hash, status_code, content_type, body, created_at)
+            VALUES ($1, $2, 'another request', 200, 'application/json', '{}'::bytea, now())
+            """, holder, holding) { Parameters = { new() { Value = userId.ToString() }, new() { Value = key } } })
+        {
+            await insert.ExecuteNonQueryAsync(Token);
+        }
+
+        var spend = SpendAsync(token, new { item = "gold", qty = 4, reason = "cape" }, key);
+        await Poll.UntilAsync("the spend to wait for the key's row", async ct =>
+        {
+            await using var waiting = authDb.CreateCommand(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%idempotency_keys%'");
+            return (long)(await waiting.ExecuteScalarAsync(ct))!;
+        }, waiters => waiters > 0, QuestApiClient.RequestTimeout, Token);
+        await holding.CommitAsync(Token);
+
+        Assert.Equal((HttpStatusCode)422, (await spend).Status); // the key was first used for another request
+        Assert.Equal(10, (await QuestApiClient.GetAsync(_api.Auth, "/users/me/wallet", token)).GetProperty("gold").GetInt64());
+        Assert.DoesNotContain(await LedgerAsync(token, ""), e => e.GetProperty("source").GetString() == "spend");
+        var next = await SpendAsync(token, new { item = "gold", qty = 4, reason = "cape" }, Guid.NewGuid().ToString());
+        Assert.Equal(HttpStatusCode.OK, next.Status);
         await AssertLedgerExplainsAsync(userId);
     }
 
