@@ -61,7 +61,7 @@ public static class AdminWalletApi
 
         var adminId = principal.GetUserId();
         var change = new WalletChange(userId, item!.Value, request.Amount!.Value, LedgerSource.AdminAdjustment, reason, ActorId: adminId);
-        return await WalletAnswers.WriteAsync(services, context, adminId.ToString(), new { user_id = userId, request }, change, cancellationToken);
+        return await WalletAnswers.WriteAsync(services.Wallets, context, adminId.ToString(), new { user_id = userId, request }, change, cancellationToken);
     }
 
     /// <summary>Gives back one spend of the player: a credit of what it took, once (a second refund of it is 409).</summary>

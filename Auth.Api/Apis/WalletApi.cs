@@ -48,7 +48,7 @@ public static class WalletApi
     /// another request.
     /// </summary>
     public static async Task<IResult> SpendAsync(
-        SpendRequest request, ClaimsPrincipal principal, HttpContext context, [AsParameters] AuthServices services, CancellationToken cancellationToken)
+        SpendRequest request, ClaimsPrincipal principal, HttpContext context, WalletWriter wallets, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var item = WalletRules.CheckItem(request.Item, errors);
@@ -65,7 +65,7 @@ public static class WalletApi
 
         var userId = principal.GetUserId();
         var change = new WalletChange(userId, item!.Value, -request.Qty!.Value, LedgerSource.Spend, reason);
-        return await WalletAnswers.WriteAsync(services, context, userId.ToString(), request, change, cancellationToken);
+        return await WalletAnswers.WriteAsync(wallets, context, userId.ToString(), request, change, cancellationToken);
     }
 }
 
@@ -114,7 +114,7 @@ internal static class WalletAnswers
     /// <paramref name="request"/> is what the caller sent (route values included), hashed for the key.
     /// </summary>
     public static async Task<IResult> WriteAsync(
-        AuthServices services, HttpContext context, string scope, object request, WalletChange change, CancellationToken cancellationToken)
+        WalletWriter wallets, HttpContext context, string scope, object request, WalletChange change, CancellationToken cancellationToken)
     {
         var (key, keyError) = Idempotency.Identify(context, scope, request);
         if (keyError is not null)
@@ -123,7 +123,7 @@ internal static class WalletAnswers
         }
 
         var write = new WalletWrite(change, WalletRules.ExpectedVersion(context.Request.Headers.IfMatch));
-        return await services.Wallets.WriteAsync(write, key, outcome => Answer(change, outcome), context, cancellationToken);
+        return await wallets.WriteAsync(write, key, outcome => Answer(change, outcome), context, cancellationToken);
     }
 
     /// <summary>Applies one change on its own, in the caller's transaction, and answers it (a refund, which checks its spend first).</summary>
