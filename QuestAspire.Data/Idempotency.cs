@@ -187,57 +187,48 @@ public static class Idempotency
         }
 
         batch.Add("""
-            INSERT INTO idempotency_keys (scope, key, request_hash, status_code, content_type, body, etag, location, created_at)
-            SELECT a.scope, a.key, a.hash, a.status, a.content_type, a.body, a.etag, a.location, $9
-            FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::text[], $6::bytea[], $7::text[], $8::text[])
-                AS a(scope, key, hash, status, content_type, body, etag, location)
+            INSERT INTO idempotency_keys (scope, key, status_code, content_type, body, etag, location, request_hash, created_at)
+            SELECT a.scope, a.key, a.status, a.content_type, a.body, a.etag, a.location, a.hash, $9
+            FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::bytea[], $6::text[], $7::text[], $8::text[])
+                AS a(scope, key, status, content_type, body, etag, location, hash)
             ORDER BY a.scope, a.key
             ON CONFLICT (scope, key) DO NOTHING
             RETURNING 1
             """,
-            answers.Select(a => a.Request.Scope).ToArray(),
-            answers.Select(a => a.Request.Key).ToArray(),
-            answers.Select(a => a.Request.Hash).ToArray(),
-            answers.Select(a => a.Answer.StatusCode).ToArray(),
-            answers.Select(a => a.Answer.ContentType).ToArray(),
-            answers.Select(a => a.Answer.Body).ToArray(),
-            answers.Select(a => a.Answer.ETag).ToArray(),
-            answers.Select(a => a.Answer.Location).ToArray(),
-            now);
+            [.. AnswerColumns(answers), answers.Select(a => a.Request.Hash).ToArray(), now]);
         return async (reader, cancellationToken) => (await reader.ReadRowsAsync(_ => 1, cancellationToken)).Count == answers.Count;
     }
 
     /// <summary>Stores the answers of keys claimed by <see cref="ClaimKeysAsync"/>, with one statement, in the same transaction.</summary>
     public static async Task StoreAnswersAsync(DbContext db, IReadOnlyList<(IdempotentRequest Request, IdempotencyRecord Answer)> answers, CancellationToken cancellationToken)
     {
-        await using var batch = db.Database.CreateBatch();
-        StoreAnswers(batch, answers);
-        await batch.ExecuteAsync(cancellationToken);
-    }
-
-    /// <summary><see cref="StoreAnswersAsync"/> as a part of a larger batch (no statement without answers).</summary>
-    public static void StoreAnswers(DbBatch batch, IReadOnlyList<(IdempotentRequest Request, IdempotencyRecord Answer)> answers)
-    {
         if (answers.Count == 0)
         {
             return;
         }
 
+        await using var batch = db.Database.CreateBatch();
         batch.Add("""
             UPDATE idempotency_keys AS i
             SET status_code = a.status, content_type = a.content_type, body = a.body, etag = a.etag, location = a.location
             FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::bytea[], $6::text[], $7::text[])
                 AS a(scope, key, status, content_type, body, etag, location)
             WHERE i.scope = a.scope AND i.key = a.key
-            """,
-            answers.Select(a => a.Request.Scope).ToArray(),
-            answers.Select(a => a.Request.Key).ToArray(),
-            answers.Select(a => a.Answer.StatusCode).ToArray(),
-            answers.Select(a => a.Answer.ContentType).ToArray(),
-            answers.Select(a => a.Answer.Body).ToArray(),
-            answers.Select(a => a.Answer.ETag).ToArray(),
-            answers.Select(a => a.Answer.Location).ToArray());
+            """, AnswerColumns(answers));
+        await batch.ExecuteAsync(cancellationToken);
     }
+
+    // The parameters $1 to $7 of a statement that writes answers: scope, key, status, content type, body, ETag, Location.
+    private static object?[] AnswerColumns(IReadOnlyList<(IdempotentRequest Request, IdempotencyRecord Answer)> answers) =>
+    [
+        answers.Select(a => a.Request.Scope).ToArray(),
+        answers.Select(a => a.Request.Key).ToArray(),
+        answers.Select(a => a.Answer.StatusCode).ToArray(),
+        answers.Select(a => a.Answer.ContentType).ToArray(),
+        answers.Select(a => a.Answer.Body).ToArray(),
+        answers.Select(a => a.Answer.ETag).ToArray(),
+        answers.Select(a => a.Answer.Location).ToArray(),
+    ];
 
     private const string StoredColumns = "i.scope, i.key, i.request_hash, i.status_code, i.content_type, i.body, i.etag, i.location, i.created_at";
 
