@@ -159,7 +159,6 @@ public static class WalletLedger
             """).ToListAsync(cancellationToken);
         return (players, mismatches);
     }
-
 }
 
 /// <summary>A balance the ledger does not explain: it should never exist.</summary>
