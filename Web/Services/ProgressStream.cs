@@ -7,8 +7,9 @@ namespace QuestAspire.Web.Services;
 /// <summary>
 /// A Quests page's line to the worker's progress stream (<c>GET /api/users/{id}/progress/stream</c>,
 /// server-sent events) with the player's own token. It says "look again" on each <c>changed</c>,
-/// and once after each reconnection (a notification sent while the stream was down is lost, so a
-/// reconnection costs one refresh instead). A stream that breaks (a worker restarted, a replica
+/// and once each time a stream is ready, the first included: a notification sent before the stream
+/// was listening (between the page's first load and its stream's opening, or while a stream was
+/// down) is lost, so each opening costs one refresh instead. A stream that breaks (a worker restarted, a replica
 /// killed, nothing heard for <see cref="Silence"/>) is opened again after <see cref="Backoff"/>.
 /// </summary>
 /// <remarks>
@@ -29,12 +30,11 @@ public sealed class ProgressStream(HttpClient http, UserSession session, TimePro
 
     /// <summary>
     /// Until <paramref name="cancellationToken"/> is cancelled: calls <paramref name="onChanged"/> each
-    /// time <paramref name="userId"/>'s progress changed, and once after each reconnection. Never throws.
+    /// time <paramref name="userId"/>'s progress changed, and once each time a stream is ready. Never throws.
     /// </summary>
     public async Task RunAsync(Guid userId, Func<Task> onChanged, CancellationToken cancellationToken)
     {
         var failures = 0;
-        var reconnecting = false; // the first stream opens just after the page's first load: no refresh for it
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -44,10 +44,7 @@ public sealed class ProgressStream(HttpClient http, UserSession session, TimePro
                     if (item.EventType == ReadyEvent)
                     {
                         failures = 0;
-                        if (reconnecting)
-                        {
-                            await onChanged();
-                        }
+                        await onChanged();
                     }
                     else if (item.EventType == ChangedEvent)
                     {
@@ -66,7 +63,6 @@ public sealed class ProgressStream(HttpClient http, UserSession session, TimePro
                 logger.LogDebug(e, "The progress stream of {UserId} broke", userId);
             }
 
-            reconnecting = true;
             try
             {
                 await Task.Delay(Backoff[Math.Min(failures++, Backoff.Count - 1)], timeProvider, cancellationToken);
