@@ -149,6 +149,8 @@ public sealed class WalletTests(AppFixture fixture) : IDisposable
             ?? throw new InvalidOperationException("authdb has no connection string."));
         await using var holder = await authDb.OpenConnectionAsync(Token);
         await using var holding = await holder.BeginTransactionAsync(Token);
+        await using var whoHolds = new NpgsqlCommand("SELECT pg_backend_pid()", holder, holding);
+        var holderPid = (int)(await whoHolds.ExecuteScalarAsync(Token))!;
         await using (var insert = new NpgsqlCommand("""
             INSERT INTO idempotency_keys (scope, key, request_hash, status_code, content_type, body, created_at)
             VALUES ($1, $2, 'another request', 200, 'application/json', '{}'::bytea, now())
@@ -160,8 +162,9 @@ public sealed class WalletTests(AppFixture fixture) : IDisposable
         var spend = SpendAsync(token, new { item = "gold", qty = 4, reason = "cape" }, key);
         await Poll.UntilAsync("the spend to wait for the key's row", async ct =>
         {
-            await using var waiting = authDb.CreateCommand(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%idempotency_keys%'");
+            // Only a session blocked by this test's transaction: other tests' writers share the database.
+            await using var waiting = authDb.CreateCommand("SELECT count(*) FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))");
+            waiting.Parameters.Add(new() { Value = holderPid });
             return (long)(await waiting.ExecuteScalarAsync(ct))!;
         }, waiters => waiters > 0, QuestApiClient.RequestTimeout, Token);
         await holding.CommitAsync(Token);
